@@ -1,0 +1,52 @@
+"""What flows through the pipelines: a fetched page, a finished article, a rejection.
+
+The spider yields ``Page`` (raw HTML and what discovery knew about it) or ``Reject``. The extract
+pipeline turns a ``Page`` into an ``ArticleRow`` or a ``Reject``. The Parquet pipeline writes rows
+to ``articles/`` and rejects to ``rejects/``; nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class Page:
+    """A fetched HTML page that should hold an article."""
+
+    url: str
+    site: str
+    body: bytes
+    http_status: int
+    fetched_at: datetime
+    encoding: str | None = None
+    hints: dict[str, Any] = field(default_factory=dict)  # from sitemaps/feeds: title, dates
+
+
+@dataclass
+class ArticleRow:
+    """One row of the ``articles`` table (see ``pipelines.schema.ARTICLES``)."""
+
+    row: dict[str, Any]
+
+    @property
+    def canonical_url(self) -> str:
+        return self.row["canonical_url"]
+
+    @property
+    def content_hash(self) -> str:
+        return self.row["content_hash"]
+
+
+@dataclass
+class Reject:
+    """A URL that did not become an article, and why (one row of ``rejects``)."""
+
+    url: str
+    reason: str
+    site: str | None = None
+    detail: str | None = None
+    http_status: int | None = None
+    fetched_at: datetime | None = None

@@ -1,0 +1,172 @@
+"""The sites file: load and validate ``sites.toml`` into typed ``Site`` objects.
+
+A bad file stops the run before any request, with a message that names the file, the site and the
+field (``sites.toml: site 'harbor': field 'allow': bad regex '(': missing ), ...``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pipelines.boilerplate import SiteRules
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_LISTS = ("start_urls", "sitemaps", "feeds", "allow", "deny",
+          "remove_selectors", "remove_phrases", "keep_selectors")
+_KNOWN = {"name", "max_age_days", "max_pages", "follow_depth", *_LISTS}
+
+
+class SitesError(ValueError):
+    """The sites file is unusable; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """One news site to crawl."""
+
+    name: str
+    start_urls: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    allow: tuple[re.Pattern[str], ...] = ()
+    deny: tuple[re.Pattern[str], ...] = ()
+    max_age_days: float | None = None
+    max_pages: int = 5000
+    follow_depth: int = 2
+    rules: SiteRules = field(default_factory=SiteRules)
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """Host names this site lives on (from its configured URLs, ``www.`` folded)."""
+        urls = (*self.start_urls, *self.sitemaps, *self.feeds)
+        return frozenset((urlsplit(u).hostname or "").removeprefix("www.") for u in urls)
+
+    def allows(self, url: str) -> bool:
+        """The site's allow/deny patterns (``re.search`` on the full URL); deny wins."""
+        if any(p.search(url) for p in self.deny):
+            return False
+        return not self.allow or any(p.search(url) for p in self.allow)
+
+
+def load_sites(path: str | Path, only: str | None = None) -> list[Site]:
+    """Read and validate a sites file; ``only`` keeps the one site of that name."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SitesError(f"{path}: no such sites file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SitesError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SitesError(f"{path}: not valid TOML: {exc}") from None
+    extra = set(data) - {"sites"}
+    if extra:
+        raise SitesError(f"{path}: unknown top-level key(s) {sorted(extra)}; expected [[sites]]")
+    entries = data.get("sites")
+    if not isinstance(entries, list) or not entries:
+        raise SitesError(f"{path}: no [[sites]] entries")
+    sites = [_site(path, i, entry) for i, entry in enumerate(entries)]
+    seen: set[str] = set()
+    for site in sites:
+        if site.name in seen:
+            raise SitesError(f"{path}: site {site.name!r}: field 'name': duplicate name")
+        seen.add(site.name)
+    if only is not None:
+        sites = [s for s in sites if s.name == only]
+        if not sites:
+            raise SitesError(f"{path}: no site named {only!r} (have: {', '.join(sorted(seen))})")
+    return sites
+
+
+def _site(path: Path, index: int, entry: Any) -> Site:
+    where = f"{path}: site #{index + 1}"
+    if not isinstance(entry, dict):
+        raise SitesError(f"{where}: expected a table, got {type(entry).__name__}")
+    name = entry.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise SitesError(
+            f"{where}: field 'name': required, letters/digits/_.- only, got {name!r}"
+        )
+    where = f"{path}: site {name!r}"
+    unknown = set(entry) - _KNOWN
+    if unknown:
+        raise SitesError(
+            f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(_KNOWN)}"
+        )
+    lists = {key: _strings(where, key, entry.get(key, [])) for key in _LISTS}
+    for key in ("start_urls", "sitemaps", "feeds"):
+        for url in lists[key]:
+            _check_url(where, key, url)
+    if not (lists["start_urls"] or lists["sitemaps"] or lists["feeds"]):
+        raise SitesError(f"{where}: field 'start_urls': give a start URL, sitemap or feed")
+    return Site(
+        name=name,
+        start_urls=tuple(lists["start_urls"]),
+        sitemaps=tuple(lists["sitemaps"]),
+        feeds=tuple(lists["feeds"]),
+        allow=_patterns(where, "allow", lists["allow"]),
+        deny=_patterns(where, "deny", lists["deny"]),
+        max_age_days=_number(where, entry, "max_age_days", float, None),
+        max_pages=_number(where, entry, "max_pages", int, 5000),
+        follow_depth=_number(where, entry, "follow_depth", int, 2),
+        rules=_rules(where, lists),
+    )
+
+
+def _strings(where: str, key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SitesError(f"{where}: field {key!r}: expected a list of strings, got {value!r}")
+    return [v.strip() for v in value]
+
+
+def _check_url(where: str, key: str, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SitesError(f"{where}: field {key!r}: bad URL {url!r} (need http:// or https://)")
+
+
+def _patterns(where: str, key: str, values: list[str]) -> tuple[re.Pattern[str], ...]:
+    out = []
+    for value in values:
+        try:
+            out.append(re.compile(value))
+        except re.error as exc:
+            raise SitesError(f"{where}: field {key!r}: bad regex {value!r}: {exc}") from None
+    return tuple(out)
+
+
+def _number(where: str, entry: dict, key: str, kind: type, default: Any) -> Any:
+    value = entry.get(key, default)
+    if value is default:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise SitesError(f"{where}: field {key!r}: expected a number >= 0, got {value!r}")
+    if kind is int and value != int(value):
+        raise SitesError(f"{where}: field {key!r}: expected a whole number, got {value!r}")
+    return kind(value)
+
+
+def _rules(where: str, lists: dict[str, list[str]]) -> SiteRules:
+    from lxml.cssselect import CSSSelector
+    from lxml.etree import XPathError
+
+    for key in ("remove_selectors", "keep_selectors"):
+        for selector in lists[key]:
+            try:
+                CSSSelector(selector)
+            except (XPathError, Exception) as exc:  # cssselect raises its own SelectorError
+                raise SitesError(
+                    f"{where}: field {key!r}: bad CSS selector {selector!r}: {exc}"
+                ) from None
+    return SiteRules(
+        remove_selectors=tuple(lists["remove_selectors"]),
+        remove_phrases=tuple(lists["remove_phrases"]),
+        keep_selectors=tuple(lists["keep_selectors"]),
+    )

@@ -1,0 +1,1 @@
+"""Item pipelines of newsclean: extract and clean articles, drop duplicates, write Parquet."""

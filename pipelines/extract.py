@@ -1,0 +1,303 @@
+"""Article extraction: ``extract_article`` (pure, no Scrapy) and the pipeline that runs it.
+
+``extract_article(html, url)`` is the single entry point that the crawl, the one-page command
+(``python -m pipelines.extract PAGE.html --url URL``), the benchmarks and any re-extraction use. It
+parses the page once, lets the boilerplate layer prune promo markup, runs trafilatura with one
+``Extractor`` built at import time, cleans the paragraphs and reads the metadata.
+
+``ExtractPipeline`` runs it in a pebble process pool (one worker per core by default) so that the
+reactor never parses HTML, with a per-page time limit: a worker stuck on a page is killed and
+replaced, the page is recorded as a reject, the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import re
+import sys
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import trafilatura
+from lxml import html as lxml_html
+from trafilatura.settings import Extractor
+from trafilatura.xml import xmltotxt
+
+from crawler.items import ArticleRow, Page, Reject
+from pipelines import boilerplate, metadata
+
+EXTRACTOR_VERSION = f"newsclean-0.1+trafilatura-{version('trafilatura')}"
+MIN_WORDS = 40  # below this, a page is a stub, a teaser or a front, not an article
+
+# One options object, built once; trafilatura's package-wide config is never touched.
+OPTIONS = Extractor(
+    output_format="txt",
+    with_metadata=True,
+    comments=False,
+    tables=True,
+    date_params={
+        "extensive_search": True,
+        "original_date": True,
+        "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+    },
+)
+
+_WORD = re.compile(r"\w+")
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+
+
+@dataclass
+class Article:
+    """What ``extract_article`` finds in one page."""
+
+    text: str
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    language: str | None = None
+    sitename: str | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image_url: str | None = None
+    canonical_url: str | None = None
+    paywalled: bool | None = None
+    truncated: bool | None = None
+    boilerplate: list[str] = field(default_factory=list)
+
+    @property
+    def word_count(self) -> int:
+        return len(_WORD.findall(self.text))
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the text with whitespace and case folded: equal articles, equal hashes."""
+        folded = " ".join(_WORD.findall(self.text.casefold()))
+        return hashlib.sha256(folded.encode()).hexdigest()
+
+
+def parse_html(html: str | bytes) -> lxml_html.HtmlElement | None:
+    """Parse a page with trafilatura's loader (encoding detection, size guards)."""
+    tree = trafilatura.load_html(html)
+    return tree if tree is not None and len(tree) else None
+
+
+def extract_article(
+    html: str | bytes,
+    url: str,
+    *,
+    rules: boilerplate.SiteRules | None = None,
+    min_words: int = MIN_WORDS,
+) -> Article | None:
+    """Extract the article of one page, or ``None`` when the page holds no article."""
+    tree = parse_html(html)
+    if tree is None:
+        return None
+    dates = metadata.page_dates(tree)
+    gate = boilerplate.paywall_markup(tree)
+    removed = boilerplate.prune_tree(tree, rules)
+    try:
+        doc = trafilatura.bare_extraction(tree, url=url, options=OPTIONS)
+    except ValueError:  # trafilatura's "no usable content"
+        return None
+    if doc is None or doc.body is None:
+        return None
+    paragraphs = [line.strip() for line in xmltotxt(doc.body, False).splitlines()]
+    cleaned = boilerplate.filter_paragraphs(
+        [p for p in paragraphs if p], title=doc.title, rules=rules
+    )
+    text = "\n".join(cleaned.kept)
+    if len(_WORD.findall(text)) < min_words:
+        return None
+    return Article(
+        text=text,
+        title=metadata.clean_str(doc.title),
+        authors=metadata.split_authors(doc.author),
+        published_at=dates.published or metadata.parse_datetime(doc.date),
+        modified_at=dates.modified,
+        language=metadata.clean_str(doc.language) or metadata.html_lang(tree),
+        sitename=metadata.clean_str(doc.sitename),
+        description=metadata.clean_str(doc.description),
+        tags=metadata.unique([*(doc.categories or []), *(doc.tags or [])]),
+        image_url=metadata.clean_str(doc.image),
+        canonical_url=metadata.canonical(doc.url, url),
+        paywalled=bool(gate) or cleaned.paywall_text,
+        truncated=cleaned.truncated,
+        boilerplate=[*removed, *cleaned.removed],
+    )
+
+
+def _extract_job(html: str | bytes, url: str, rules: Any, min_words: int) -> dict | None:
+    """Worker-side wrapper: returns a plain dict (cheap to pickle) or None."""
+    article = extract_article(html, url, rules=rules, min_words=min_words)
+    if article is None:
+        return None
+    out = asdict(article)
+    out["word_count"] = article.word_count
+    out["content_hash"] = article.content_hash
+    return out
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    """``EXTRACT_*`` settings, read once."""
+
+    workers: int
+    timeout: float
+    min_words: int
+    max_tasks_per_worker: int
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ExtractConfig:
+        workers = settings.getint("EXTRACT_WORKERS") or os.cpu_count() or 1
+        timeout = settings.getfloat("EXTRACT_TIMEOUT")
+        if workers < 1 or timeout <= 0:
+            raise ValueError(
+                f"EXTRACT_WORKERS must be >= 1 and EXTRACT_TIMEOUT > 0 "
+                f"(got {workers!r}, {timeout!r})"
+            )
+        return cls(
+            workers=workers,
+            timeout=timeout,
+            min_words=settings.getint("EXTRACT_MIN_WORDS"),
+            max_tasks_per_worker=settings.getint("EXTRACT_MAX_TASKS_PER_WORKER"),
+        )
+
+
+class ExtractPipeline:
+    """Turn ``Page`` items into ``ArticleRow`` or ``Reject`` items, off the reactor."""
+
+    def __init__(self, crawler: Any, config: ExtractConfig) -> None:
+        self.crawler = crawler
+        self.config = config
+        self.stats = crawler.stats
+        self.pool: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
+        from scrapy.exceptions import NotConfigured
+
+        if not crawler.settings.getbool("EXTRACT_ENABLED"):
+            raise NotConfigured("EXTRACT_ENABLED is off")
+        return cls(crawler, ExtractConfig.from_settings(crawler.settings))
+
+    def open_spider(self) -> None:
+        from pebble import ProcessPool
+
+        self.pool = ProcessPool(
+            max_workers=self.config.workers,
+            max_tasks=self.config.max_tasks_per_worker,
+        )
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.stop()
+            self.pool.join()
+            self.pool = None
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Page):
+            return item
+        spider = self.crawler.spider
+        rules = getattr(spider, "rules_for", lambda _site: None)(item.site)
+        future = self.pool.schedule(
+            _extract_job,
+            args=(item.body, item.url, rules, self.config.min_words),
+            timeout=self.config.timeout,
+        )
+        try:
+            found = await asyncio.wrap_future(future)
+        except TimeoutError:
+            return self._reject(item, "extract_timeout", f"over {self.config.timeout:g}s")
+        except Exception as exc:  # a worker crash or a bug on one page must not stop the crawl
+            name = type(exc).__name__
+            return self._reject(item, "extract_error", f"{name}: {exc}"[:500])
+        if found is None:
+            return self._reject(item, "not_article", "no article text found")
+        self.stats.inc_value("newsclean/extract/articles")
+        return ArticleRow(row=build_row(item, found, self.crawler.settings.get("CRAWL_ID")))
+
+    def _reject(self, item: Any, reason: str, detail: str) -> Any:
+        self.stats.inc_value(f"newsclean/extract/{reason}")
+        return Reject(
+            url=item.url,
+            reason=reason,
+            site=item.site,
+            detail=detail,
+            http_status=item.http_status,
+            fetched_at=item.fetched_at,
+        )
+
+
+def build_row(page: Any, found: dict, crawl_id: str | None) -> dict[str, Any]:
+    """Join what was fetched with what was extracted into one ``articles`` row."""
+    from pipelines.schema import SCHEMA_VERSION
+
+    hints = page.hints or {}
+    row = {
+        key: found[key]
+        for key in (
+            "title", "authors", "published_at", "modified_at", "language", "sitename",
+            "description", "tags", "image_url", "text", "word_count", "paywalled",
+            "truncated", "boilerplate", "content_hash",
+        )
+    }
+    row["title"] = row["title"] or hints.get("title")
+    row["published_at"] = row["published_at"] or hints.get("published_at")
+    row["modified_at"] = row["modified_at"] or hints.get("modified_at")
+    row.update(
+        url=page.url,
+        canonical_url=found["canonical_url"] or page.url,
+        site=page.site,
+        domain=urlsplit(page.url).hostname or "",
+        fetched_at=page.fetched_at,
+        http_status=page.http_status,
+        crawl_id=crawl_id or "",
+        extractor_version=EXTRACTOR_VERSION,
+        schema_version=SCHEMA_VERSION,
+    )
+    return row
+
+
+# --------------------------------------------------------------------------- command
+
+
+def _to_json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m pipelines.extract PAGE.html --url URL``: print the article as JSON."""
+    parser = argparse.ArgumentParser(prog="python -m pipelines.extract", description=main.__doc__)
+    parser.add_argument("page", help="a saved HTML page ('-' for standard input)")
+    parser.add_argument("--url", required=True, help="the URL the page was fetched from")
+    args = parser.parse_args(argv)
+    try:
+        html = sys.stdin.buffer.read() if args.page == "-" else Path(args.page).read_bytes()
+    except OSError as exc:
+        parser.exit(2, f"error: cannot read {args.page}: {exc.strerror}\n")
+    article = extract_article(html, args.url)
+    if article is None:
+        print(json.dumps({"url": args.url, "article": None, "reason": "not_article"}))
+        return 1
+    out = {key: _to_json(value) for key, value in asdict(article).items()}
+    out.update(word_count=article.word_count, content_hash=article.content_hash)
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Article metadata that trafilatura leaves coarse: full timestamps, authors, canonical URL.
+
+trafilatura gives one date; analysts need when an article was published *and* last modified, with a
+time zone. These pure helpers read the page's own declarations (JSON-LD, Open Graph / article meta
+tags, ``<time>``), and normalise what trafilatura returns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from crawler.urls import canonicalize
+
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "date",
+    "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date", "pubdate",
+)
+_MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
+    "dcterms.modified", "last-modified", "lastmod",
+)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\|| and | und | et | y |&)\s*")
+
+
+@dataclass(frozen=True)
+class Dates:
+    published: datetime | None = None
+    modified: datetime | None = None
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """An ISO-8601-ish string to an aware UTC datetime (naive times are taken as UTC)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)  # +0100 -> +01:00
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    parsed = parsed.astimezone(UTC)
+    return parsed if 1990 <= parsed.year <= 2100 else None
+
+
+def _json_ld_objects(tree: HtmlElement) -> Iterator[dict]:
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text_content() or "")
+        except (ValueError, RecursionError):
+            continue
+        yield from _walk_json(data)
+
+
+def _walk_json(data: Any, depth: int = 0) -> Iterator[dict]:
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for entry in data:
+            yield from _walk_json(entry, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        yield from _walk_json(data.get("@graph"), depth + 1)
+
+
+def json_ld(tree: HtmlElement) -> list[dict]:
+    """All JSON-LD objects of a page (``@graph`` flattened); broken blocks are skipped."""
+    return list(_json_ld_objects(tree))
+
+
+def _first(values: Iterable[Any]) -> datetime | None:
+    for value in values:
+        parsed = parse_datetime(value)
+        if parsed:
+            return parsed
+    return None
+
+
+def _meta_values(tree: HtmlElement, names: tuple[str, ...]) -> list[str]:
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in names and key not in found and meta.get("content"):
+            found[key] = meta.get("content")
+    return [found[name] for name in names if name in found]
+
+
+def page_dates(tree: HtmlElement) -> Dates:
+    """Published and modified times as the page declares them (JSON-LD first, then meta)."""
+    objects = json_ld(tree)
+    published = _first(o.get("datePublished") for o in objects) or _first(
+        _meta_values(tree, _PUBLISHED_META)
+    )
+    modified = _first(o.get("dateModified") for o in objects) or _first(
+        _meta_values(tree, _MODIFIED_META)
+    )
+    if published is None:
+        published = _first(t.get("datetime") for t in tree.iter("time"))
+    return Dates(published=published, modified=modified)
+
+
+def clean_str(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        value = clean_str(value)
+        if value and value.casefold() not in {k.casefold() for k in seen}:
+            seen[value] = None
+    return list(seen)
+
+
+def split_authors(value: str | None) -> list[str]:
+    """``"A; B and C"`` to ``["A", "B", "C"]``."""
+    if not value:
+        return []
+    return unique(_AUTHOR_SPLIT.split(value))
+
+
+def html_lang(tree: HtmlElement) -> str | None:
+    """The page's declared language (``<html lang="de-AT">`` → ``de``)."""
+    lang = (tree.get("lang") or tree.get("xml:lang") or "").strip().lower()
+    lang = lang.replace("_", "-").split("-")[0]
+    return lang if re.fullmatch(r"[a-z]{2,3}", lang) else None
+
+
+def canonical(declared: str | None, fetched: str) -> str:
+    """The article's canonical URL: the page's own claim when it is sane, else the fetched URL.
+
+    A claim is ignored when it is not http(s), or points at a site's front page while the fetched
+    URL does not (a common template bug that would merge every article into one).
+    """
+    fetched_c = canonicalize(fetched)
+    if not declared:
+        return fetched_c
+    parts = urlsplit(declared.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return fetched_c
+    if parts.path in ("", "/") and urlsplit(fetched).path not in ("", "/"):
+        return fetched_c
+    return canonicalize(declared.strip())
