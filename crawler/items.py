@@ -18,7 +18,7 @@ class Page:
 
     url: str
     site: str
-    body: bytes
+    body: str  # decoded by Scrapy (header, BOM, meta charset, then detection)
     http_status: int
     fetched_at: datetime
     encoding: str | None = None

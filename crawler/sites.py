@@ -46,9 +46,13 @@ class Site:
         urls = (*self.start_urls, *self.sitemaps, *self.feeds)
         return frozenset((urlsplit(u).hostname or "").removeprefix("www.") for u in urls)
 
+    def denies(self, url: str) -> bool:
+        """A ``deny`` pattern matches (``re.search`` on the full URL): never fetch it."""
+        return any(p.search(url) for p in self.deny)
+
     def allows(self, url: str) -> bool:
-        """The site's allow/deny patterns (``re.search`` on the full URL); deny wins."""
-        if any(p.search(url) for p in self.deny):
+        """``url`` may be stored as an article: not denied, and allowed if ``allow`` is set."""
+        if self.denies(url):
             return False
         return not self.allow or any(p.search(url) for p in self.allow)
 

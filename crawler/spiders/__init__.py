@@ -1,0 +1,1 @@
+"""Spiders of newsclean: ``news`` crawls the sites of a sites file."""

@@ -1,0 +1,223 @@
+"""The ``news`` spider: discover article URLs on each configured site and fetch them.
+
+It wires discovery (robots.txt ``Sitemap:`` lines, sitemaps and news sitemaps, RSS/Atom feeds,
+links on start pages), site boundaries and per-site limits. It has no parsing logic of its own:
+discovery is in ``crawler.discovery``, extraction in the pipelines. Every fetched article page
+leaves as a ``Page`` item; every failure as a ``Reject``.
+
+    scrapy crawl news [-a sites=sites.toml] [-a site=NAME] [-s OUTPUT_DIR=output]
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.http import HtmlResponse, Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler import discovery
+from crawler.items import Page, Reject
+from crawler.sites import Site, load_sites
+from crawler.urls import canonicalize, host_of
+
+ARTICLE_PRIORITY = 10  # drain article requests first: the queue stays short on big sitemaps
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl the sites of a sites file into articles."""
+
+    name = "news"
+
+    def __init__(self, sites: str | None = None, site: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sites_arg = sites
+        self.site_arg = site
+        self.started_at = datetime.now(UTC)
+        self.crawl_id = f"{self.started_at:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
+        self.sites: dict[str, Site] = {}
+        self._by_host: dict[str, Site] = {}
+        self._queued: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        path = spider.sites_arg or crawler.settings.get("SITES_FILE")
+        for site in load_sites(path, only=spider.site_arg):  # SitesError stops the run here
+            spider.sites[site.name] = site
+            for host in site.hosts:
+                spider._by_host.setdefault(host, site)
+        return spider
+
+    def rules_for(self, site: str) -> Any:
+        """The per-site boilerplate rules, for the extract pipeline."""
+        return self.sites[site].rules if site in self.sites else None
+
+    # ------------------------------------------------------------------ start
+
+    async def start(self) -> AsyncIterator[Request]:
+        for site in self.sites.values():
+            for origin in sorted({_origin(u) for u in (*site.start_urls, *site.sitemaps)}):
+                yield self._request(site, urljoin(origin, "/robots.txt"), self.parse_robots)
+            for url in site.sitemaps:
+                yield self._request(site, url, self.parse_sitemap)
+            for url in site.feeds:
+                yield self._request(site, url, self.parse_feed)
+            for url in site.start_urls:
+                yield self._request(site, url, self.parse_listing, depth=0)
+
+    # ------------------------------------------------------------------ discovery
+
+    def parse_robots(self, response: Response, site: str) -> Iterator[Request]:
+        for url in discovery.sitemaps_from_robots(response.body, response.url):
+            self._stat("discovery/robots_sitemaps")
+            yield self._request(self.sites[site], url, self.parse_sitemap)
+
+    def parse_sitemap(self, response: Response, site: str) -> Iterator[Request | Reject]:
+        found = discovery.parse_sitemap(response.body, response.url)
+        config = self.sites[site]
+        if found.kind == "invalid":
+            yield self._reject(response.url, site, "bad_sitemap", found.error, response.status)
+            return
+        now = datetime.now(UTC)
+        for entry in found.entries:
+            if found.kind == "index":
+                if discovery.is_fresh(entry, config.max_age_days, now):
+                    yield self._request(config, entry.url, self.parse_sitemap)
+                continue
+            self._stat("discovery/sitemap_urls")
+            yield from self._article(config, entry, now)
+
+    def parse_feed(self, response: Response, site: str) -> Iterator[Request | Reject]:
+        entries = discovery.parse_feed(response.body, response.url)
+        if entries is None:
+            yield self._reject(response.url, site, "bad_feed", "not an RSS/Atom feed",
+                               response.status)
+            return
+        now = datetime.now(UTC)
+        for entry in entries:
+            self._stat("discovery/feed_urls")
+            yield from self._article(self.sites[site], entry, now)
+
+    def parse_listing(self, response: Response, site: str, depth: int) -> Iterator[Request]:
+        if not isinstance(response, HtmlResponse):
+            return
+        config = self.sites[site]
+        for url in discovery.feed_links(response):
+            yield self._request(config, url, self.parse_feed)
+        now = datetime.now(UTC)
+        for url in discovery.page_links(response):
+            if self._owner(url) is not config or config.denies(url):
+                continue
+            if discovery.looks_like_article(url):
+                self._stat("discovery/links")
+                yield from self._article(config, discovery.Entry(url=url), now)
+            elif depth < config.follow_depth and discovery.looks_like_listing(url):
+                yield self._request(config, url, self.parse_listing, depth=depth + 1)
+
+    def _article(self, site: Site, entry: discovery.Entry, now: datetime) -> Iterator[Request]:
+        """An article request for ``entry``, unless the site's rules or limits say no."""
+        url = canonicalize(entry.url)
+        if self._owner(url) is not site:
+            self._stat("discovery/offsite")
+            return
+        if not site.allows(url):
+            self._stat("discovery/denied")
+            return
+        if not discovery.is_fresh(entry, site.max_age_days, now):
+            self._stat("discovery/too_old")
+            return
+        if self._queued[site.name] >= site.max_pages:
+            self._stat(f"site/{site.name}/max_pages_reached")
+            return
+        self._queued[site.name] += 1
+        hints = {"title": entry.title, "published_at": entry.published, "lastmod": entry.lastmod}
+        yield Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            cb_kwargs={"site": site.name, "hints": hints},
+            priority=ARTICLE_PRIORITY,
+        )
+
+    # ------------------------------------------------------------------ articles
+
+    def parse_article(self, response: Response, site: str, hints: dict) -> Iterator[Page | Reject]:
+        if not isinstance(response, HtmlResponse):
+            kind = response.headers.get(b"Content-Type", b"").decode("latin-1") or "unknown"
+            yield self._reject(response.url, site, "non_html", kind, response.status)
+            return
+        self._stat("fetch/articles")
+        yield Page(
+            url=canonicalize(response.url),
+            site=site,
+            body=_text(response),
+            http_status=response.status,
+            fetched_at=datetime.now(UTC),
+            hints={k: v for k, v in hints.items() if v is not None},
+        )
+
+    def on_error(self, failure: Failure) -> Iterator[Reject]:
+        """Every failed request of an article, sitemap, feed or start page becomes a reject."""
+        request = failure.request  # type: ignore[attr-defined]
+        site = request.cb_kwargs.get("site")
+        if request.callback == self.parse_robots:
+            return  # a missing robots.txt is normal
+        reason, detail, status = _failure_reason(failure)
+        yield self._reject(request.url, site, reason, detail, status)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _request(self, site: Site, url: str, callback: Any, depth: int | None = None) -> Request:
+        kwargs: dict[str, Any] = {"site": site.name}
+        if depth is not None:
+            kwargs["depth"] = depth
+        return Request(canonicalize(url), callback=callback, errback=self.on_error,
+                       cb_kwargs=kwargs)
+
+    def _owner(self, url: str) -> Site | None:
+        return self._by_host.get(host_of(url))
+
+    def _reject(self, url: str, site: str | None, reason: str, detail: str | None,
+                status: int | None) -> Reject:
+        self._stat(f"rejects/{reason}")
+        return Reject(url=url, site=site, reason=reason, detail=detail, http_status=status,
+                      fetched_at=datetime.now(UTC))
+
+    def _stat(self, key: str) -> None:
+        self.crawler.stats.inc_value(f"newsclean/{key}")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _text(response: TextResponse) -> str:
+    """The page as text, decoded the way Scrapy decided (header, BOM, meta, then detection)."""
+    try:
+        return response.text
+    except (UnicodeDecodeError, LookupError):
+        return response.body.decode("utf-8", errors="replace")
+
+
+def _failure_reason(failure: Failure) -> tuple[str, str, int | None]:
+    """``(reason, detail, http_status)`` for a failed request."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        return f"http_{status}", f"HTTP {status}", status
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc)
+        reason = "robots_disallowed" if "robots.txt" in text else "ignored"
+        return reason, text[:300], None
+    if isinstance(exc, DownloadCancelledError) and "max size" in str(exc).lower():
+        return "too_large", str(exc)[:300], None
+    return "download_error", f"{type(exc).__name__}: {exc}"[:300], None

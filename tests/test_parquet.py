@@ -1,0 +1,105 @@
+"""The dataset writer: explicit schema, atomic files, unique names, readable by every tool."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.parquet import DatasetWriter, write_atomic
+from pipelines.schema import ARTICLES, REJECTS, SCHEMA_VERSION
+
+
+def article_row(n: int, **overrides) -> dict:
+    row = {
+        "url": f"http://127.0.0.1/a/{n}",
+        "canonical_url": f"http://127.0.0.1/a/{n}",
+        "site": "harbor",
+        "domain": "127.0.0.1",
+        "title": f"Story {n}",
+        "authors": ["Ana Ruiz", "Bo Li"],
+        "published_at": datetime(2026, 11, 24, 8, 30, tzinfo=UTC),
+        "modified_at": None,
+        "language": "en",
+        "sitename": "Harbor Times",
+        "description": None,
+        "tags": [],
+        "image_url": None,
+        "text": f"First paragraph {n}.\nSecond paragraph — with ünïcödé.",
+        "word_count": 6,
+        "paywalled": False,
+        "truncated": None,
+        "boilerplate": ["Subscribe now"],
+        "fetched_at": datetime(2026, 11, 25, 9, 0, tzinfo=UTC),
+        "http_status": 200,
+        "content_hash": f"{n:064x}",
+        "crawl_id": "run1",
+        "extractor_version": "test",
+        "schema_version": SCHEMA_VERSION,
+    }
+    row.update(overrides)
+    return row
+
+
+def test_schema_is_explicit_and_versioned():
+    assert ARTICLES.field("published_at").type == pa.timestamp("us", tz="UTC")
+    assert ARTICLES.field("authors").type == pa.list_(pa.string())
+    assert ARTICLES.metadata[b"newsclean.schema_version"] == str(SCHEMA_VERSION).encode()
+    assert {"url", "reason", "crawl_id"} <= set(REJECTS.names)
+
+
+def test_writer_files_read_back_in_every_tool(tmp_path: Path):
+    writer = DatasetWriter(tmp_path, "articles", "crawl_date=2026-11-25", "run1")
+    for batch in (range(3), range(3, 5)):
+        writer.write([article_row(n) for n in batch], writer.next_path())
+    files = sorted((tmp_path / "articles" / "crawl_date=2026-11-25").iterdir())
+    assert [f.name for f in files] == ["run1-00000.parquet", "run1-00001.parquet"]
+
+    table = ds.dataset(tmp_path / "articles", partitioning="hive").to_table()
+    assert table.num_rows == 5
+    assert table.schema.field("published_at").type == pa.timestamp("us", tz="UTC")
+    assert table.column("crawl_date").to_pylist()[0] == "2026-11-25"
+    assert pq.read_schema(files[0]).remove_metadata() == ARTICLES.remove_metadata()
+
+    frame = pd.read_parquet(tmp_path / "articles")
+    assert sorted(frame["url"]) == sorted(article_row(n)["url"] for n in range(5))
+    assert str(frame["published_at"].dt.tz) == "UTC"
+    glob = str(tmp_path / "articles" / "**" / "*.parquet")
+    assert pl.scan_parquet(glob).select(pl.len()).collect().item() == 5
+    rows = duckdb.sql(f"select title, authors from '{glob}' order by title").fetchall()
+    assert rows[0] == ("Story 0", ["Ana Ruiz", "Bo Li"])
+    assert "ünïcödé" in frame["text"].iloc[0]
+
+
+def test_schema_rejects_bad_rows_before_any_file_exists(tmp_path: Path):
+    writer = DatasetWriter(tmp_path, "articles", "crawl_date=2026-11-25", "run1")
+    path = writer.next_path()
+    with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError)):
+        writer.write([article_row(1, word_count="many")], path)
+    assert not path.exists()
+    assert not path.parent.exists() or list(path.parent.iterdir()) == []  # no temporary file
+
+
+def test_write_atomic_replaces_only_when_complete(tmp_path: Path):
+    path = tmp_path / "p" / "x.parquet"
+    table = pa.Table.from_pylist([article_row(1)], schema=ARTICLES)
+    write_atomic(table, path)
+    before = path.read_bytes()
+
+    with pytest.raises((ValueError, OSError, pa.ArrowException)):
+        write_atomic(table, path, compression="no-such-codec")  # fails inside the write
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == ["x.parquet"]
+
+
+def test_two_runs_never_share_a_file_name(tmp_path: Path):
+    a = DatasetWriter(tmp_path, "rejects", "crawl_date=2026-11-25", "run-a")
+    b = DatasetWriter(tmp_path, "rejects", "crawl_date=2026-11-25", "run-b")
+    assert a.next_path() != b.next_path()
