@@ -56,3 +56,6 @@ LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 60.0
 
 # --- Engine: Scrapy 2.19's defaults (asyncio reactor) are what we want; nothing to change.
+
+# --- Commands: our `scrapy crawl` checks the sites file first and sets a meaningful exit status.
+COMMANDS_MODULE = "crawler.commands"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -46,6 +47,20 @@ def write_atomic(table: pa.Table, path: Path, compression: str = "zstd") -> None
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+class OutputError(OSError):
+    """``OUTPUT_DIR`` cannot be written."""
+
+
+def check_writable(directory: Path) -> None:
+    """Fail before the first request when the dataset could never be written."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"OUTPUT_DIR {str(directory)!r} is not writable: {exc}") from None
 
 
 class DatasetWriter:
@@ -111,6 +126,8 @@ class ParquetPipeline:
         self.stats = crawler.stats
         self.writers: dict[str, DatasetWriter] = {}
         self.last_flush = time.monotonic()
+        self.closing = False
+        self.stopping: asyncio.Future | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ParquetPipeline:
@@ -119,6 +136,7 @@ class ParquetPipeline:
         return cls(crawler, ParquetConfig.from_settings(crawler.settings))
 
     def open_spider(self) -> None:
+        check_writable(self.config.output_dir)
         spider = self.crawler.spider
         partition = f"crawl_date={spider.started_at:%Y-%m-%d}"
         for table in TABLES:
@@ -156,12 +174,32 @@ class ParquetPipeline:
         if not rows:
             return
         path = writer.next_path()
-        await asyncio.to_thread(writer.write, rows, path)
+        try:
+            await asyncio.to_thread(writer.write, rows, path)
+        except OSError as exc:
+            self.output_failed(writer, rows, path, exc)
+            return
         table = writer.schema.metadata[b"newsclean.table"].decode()
         self.stats.inc_value(f"newsclean/{table}/written", len(rows))
         self.stats.inc_value("newsclean/parquet/files")
         logger.debug("wrote %d rows to %s", len(rows), path)
 
+    def output_failed(self, writer: DatasetWriter, rows: list, path: Path, exc: OSError) -> None:
+        """The dataset cannot be written (read-only, disk full): keep the rows, stop the crawl.
+
+        The rows go back into the buffer for one more try at close; the run ends with
+        ``finish_reason`` ``output_error`` and a non-zero exit status either way.
+        """
+        writer.rows[:0] = rows
+        logger.error("cannot write %s: %s", path, exc)
+        self.stats.set_value("newsclean/output_error", f"{path}: {exc}")
+        if not self.closing:
+            self.closing = True
+            self.stopping = asyncio.ensure_future(
+                self.crawler.engine.close_spider_async(reason="output_error")
+            )
+
     async def close_spider(self) -> None:
+        self.closing = True
         for writer in self.writers.values():
             await self.flush(writer)

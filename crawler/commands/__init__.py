@@ -1,0 +1,1 @@
+"""newsclean's additions to the ``scrapy`` command line (``COMMANDS_MODULE``)."""
