@@ -1,0 +1,180 @@
+"""``extract_article``, its metadata, its command, and the pipeline that runs it in a pool."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from lxml import html as lxml_html
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
+
+from crawler import settings as project_settings
+from crawler.items import ArticleRow, Page, Reject
+from pipelines import metadata
+from pipelines.extract import ExtractPipeline, extract_article
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT.parent / "shared" / "seed" / "000_57e285136f2357c0.page.html"
+
+PARAGRAPH = (
+    "Die Gemeinde hat am Dienstag beschlossen, die alte Fähre bis zum Frühjahr weiter fahren zu "
+    "lassen, obwohl die Reparaturkosten deutlich gestiegen sind und der Hafen neue Pläne prüft."
+)
+
+
+def page(body: str, head: str = "", lang: str = "de") -> str:
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{head}</head>'
+        f"<body><nav><a href='/'>Start</a></nav><article>{body}</article>"
+        f"<footer>Impressum</footer></body></html>"
+    )
+
+
+ARTICLE = page(
+    "<h1>Die Fähre fährt weiter</h1>" + "".join(f"<p>{PARAGRAPH} ({i})</p>" for i in range(4)),
+    head=(
+        "<title>Die Fähre fährt weiter</title>"
+        '<link rel="canonical" href="https://example.com/2026/11/faehre?utm_source=x">'
+        '<meta name="author" content="Jana Roth; Eva Meier">'
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        '"datePublished": "2026-11-24T08:30:00+01:00", "dateModified": "2026-11-24T12:00:00Z"}'
+        "</script>"
+    ),
+)
+
+
+def test_article_fields_and_metadata():
+    art = extract_article(ARTICLE, "https://example.com/2026/11/faehre?ref=tw")
+    assert art is not None
+    assert art.title == "Die Fähre fährt weiter"
+    assert art.authors == ["Jana Roth", "Eva Meier"]
+    assert art.published_at == datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+    assert art.modified_at == datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    assert art.language == "de"
+    assert art.canonical_url == "https://example.com/2026/11/faehre"
+    lines = art.text.split("\n")
+    assert len(lines) == 4 and lines[0].startswith("Die Gemeinde")
+    assert "Impressum" not in art.text and "Start" not in art.text
+
+
+def test_bytes_with_declared_charset_decode_right():
+    raw = ARTICLE.replace('charset="utf-8"', 'charset="iso-8859-1"').encode("iso-8859-1")
+    art = extract_article(raw, "https://example.com/a")
+    assert art is not None and "Fähre" in art.text
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["", "   ", "<html></html>", "<html><body><script>var a=1;</script></body></html>",
+     page("<p>Too short to be an article.</p>")],
+)
+def test_non_articles_are_none(html: str):
+    assert extract_article(html, "https://example.com/x") is None
+
+
+def test_teaser_front_is_not_an_article():
+    teasers = "".join(
+        f'<li><a href="/2026/11/story-{i}">Headline number {i} of the day</a></li>' for i in range(30)
+    )
+    assert extract_article(page(f"<ul>{teasers}</ul>", lang="en"), "https://example.com/") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-11-24", datetime(2026, 11, 24, tzinfo=UTC)),
+        ("2026-11-24T08:30:00+0100", datetime(2026, 11, 24, 7, 30, tzinfo=UTC)),
+        ("2026-11-24T08:30:00Z", datetime(2026, 11, 24, 8, 30, tzinfo=UTC)),
+        ("yesterday", None),
+        ("0001-01-01", None),
+        (None, None),
+    ],
+)
+def test_parse_datetime(value, expected):
+    assert metadata.parse_datetime(value) == expected
+
+
+def test_canonical_ignores_front_page_claims():
+    fetched = "https://example.com/2026/11/story?utm_medium=x"
+    assert metadata.canonical("https://example.com/", fetched) == "https://example.com/2026/11/story"
+    assert metadata.canonical("javascript:void(0)", fetched) == "https://example.com/2026/11/story"
+    assert metadata.canonical(None, "https://example.com/") == "https://example.com/"
+
+
+def test_page_dates_fall_back_to_meta_and_time():
+    tree = lxml_html.fromstring(
+        '<html><head><meta property="article:published_time" content="2026-01-02T03:04:05Z">'
+        "</head><body><time datetime='2020-01-01'>x</time></body></html>"
+    )
+    assert metadata.page_dates(tree).published == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    tree = lxml_html.fromstring("<html><body><time datetime='2025-05-06'>x</time></body></html>")
+    assert metadata.page_dates(tree).published == datetime(2025, 5, 6, tzinfo=UTC)
+
+
+def test_command_prints_json(tmp_path: Path):
+    saved = tmp_path / "page.html"
+    saved.write_text(ARTICLE, encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "pipelines.extract", str(saved), "--url", "https://example.com/a"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    data = json.loads(out.stdout)
+    assert data["title"] == "Die Fähre fährt weiter"
+    assert data["published_at"] == "2026-11-24T07:30:00+00:00"
+    assert data["word_count"] > 40
+
+
+def test_command_on_seed_page_and_bad_paths(tmp_path: Path):
+    run = [sys.executable, "-m", "pipelines.extract"]
+    out = subprocess.run([*run, str(SEED), "--url", "https://theweek.com/x"],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["sitename"] == "The Week"
+    missing = subprocess.run([*run, str(tmp_path / "nope.html"), "--url", "https://e.com/"],
+                             cwd=ROOT, capture_output=True, text=True)
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def run_pipeline(items: list[Page], **overrides) -> list:
+    settings = Settings()
+    settings.setmodule(project_settings)
+    settings.update(overrides)
+    crawler = SimpleNamespace(settings=settings, spider=None)  # what a pipeline reads of it
+    crawler.stats = MemoryStatsCollector(crawler)
+    pipeline = ExtractPipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    try:
+        async def go():
+            return await asyncio.gather(*(pipeline.process_item(i) for i in items))
+
+        return asyncio.run(go())
+    finally:
+        pipeline.close_spider()
+
+
+def make_page(html: str, n: int = 0) -> Page:
+    return Page(url=f"https://example.com/2026/11/s{n}", site="s", body=html, http_status=200,
+                fetched_at=datetime.now(UTC))
+
+
+def test_pipeline_turns_pages_into_rows_and_rejects():
+    out = run_pipeline([make_page(ARTICLE, 1), make_page("<p>hi</p>", 2)], EXTRACT_WORKERS=2)
+    assert isinstance(out[0], ArticleRow)
+    assert out[0].row["canonical_url"] == "https://example.com/2026/11/faehre"
+    assert out[0].row["word_count"] > 100
+    assert isinstance(out[1], Reject) and out[1].reason == "not_article"
+
+
+def test_pipeline_time_limit_kills_the_worker_and_goes_on():
+    big = page("".join(f"<p>{PARAGRAPH} {i}</p>" for i in range(20000)))
+    out = run_pipeline([make_page(big, 1)], EXTRACT_WORKERS=1, EXTRACT_TIMEOUT=0.05)
+    assert isinstance(out[0], Reject) and out[0].reason == "extract_timeout"
+    out = run_pipeline([make_page(ARTICLE, 2)], EXTRACT_WORKERS=1)
+    assert isinstance(out[0], ArticleRow)
