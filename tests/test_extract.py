@@ -81,7 +81,8 @@ def test_non_articles_are_none(html: str):
 
 def test_teaser_front_is_not_an_article():
     teasers = "".join(
-        f'<li><a href="/2026/11/story-{i}">Headline number {i} of the day</a></li>' for i in range(30)
+        f'<li><a href="/2026/11/story-{i}">Headline number {i} of the day</a></li>'
+        for i in range(30)
     )
     assert extract_article(page(f"<ul>{teasers}</ul>", lang="en"), "https://example.com/") is None
 
