@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.urls import host_of
 from pipelines.boilerplate import SiteRules
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -42,9 +43,9 @@ class Site:
 
     @property
     def hosts(self) -> frozenset[str]:
-        """Host names this site lives on (from its configured URLs, ``www.`` folded)."""
+        """Hosts (``host[:port]``) this site lives on, from its configured URLs."""
         urls = (*self.start_urls, *self.sitemaps, *self.feeds)
-        return frozenset((urlsplit(u).hostname or "").removeprefix("www.") for u in urls)
+        return frozenset(host_of(u) for u in urls)
 
     def denies(self, url: str) -> bool:
         """A ``deny`` pattern matches (``re.search`` on the full URL): never fetch it."""

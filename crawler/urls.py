@@ -31,6 +31,18 @@ def canonicalize(url: str) -> str:
 
 
 def host_of(url: str) -> str:
-    """Lower-case host name without ``www.``; empty for a URL with no host."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
+    """Lower-case ``host[:port]`` without ``www.`` (default ports dropped); empty if no host.
+
+    The port is part of a site's identity: two servers on one host are two sites.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    if ":" in host:
+        host = f"[{host}]"
+    if port and (parts.scheme, port) not in (("http", 80), ("https", 443)):
+        return f"{host}:{port}"
+    return host

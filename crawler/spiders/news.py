@@ -10,6 +10,7 @@ leaves as a ``Page`` item; every failure as a ``Reject``.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -107,7 +108,7 @@ class NewsSpider(scrapy.Spider):
             yield from self._article(self.sites[site], entry, now)
 
     def parse_listing(self, response: Response, site: str, depth: int) -> Iterator[Request]:
-        if not isinstance(response, HtmlResponse):
+        if not isinstance(response, HtmlResponse) or not is_html(response):
             return
         config = self.sites[site]
         for url in discovery.feed_links(response):
@@ -150,8 +151,8 @@ class NewsSpider(scrapy.Spider):
     # ------------------------------------------------------------------ articles
 
     def parse_article(self, response: Response, site: str, hints: dict) -> Iterator[Page | Reject]:
-        if not isinstance(response, HtmlResponse):
-            kind = response.headers.get(b"Content-Type", b"").decode("latin-1") or "unknown"
+        if not is_html(response):
+            kind = response.headers.get(b"Content-Type", b"").decode("latin-1") or "no type"
             yield self._reject(response.url, site, "non_html", kind, response.status)
             return
         self._stat("fetch/articles")
@@ -200,8 +201,33 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _text(response: TextResponse) -> str:
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_UNTYPED = ("", "application/octet-stream", "binary/octet-stream", "text/plain")
+_NOT_HTML_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b")
+
+
+def is_html(response: Response) -> bool:
+    """Is this response an HTML page? The Content-Type says so, or, untyped, the bytes do.
+
+    Scrapy guesses a response class from the URL too (``.html``), so a PDF served under an
+    article-like URL arrives as an ``HtmlResponse``: the header and the first bytes decide here.
+    """
+    head = response.body[:512].lstrip()
+    if head.startswith(_NOT_HTML_MAGIC):
+        return False
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0]
+    ctype = ctype.strip().lower()
+    if ctype in _HTML_TYPES:
+        return True
+    if ctype in _UNTYPED:
+        return bool(re.match(rb"(?i)(<!--.*?-->\s*)*<(!doctype html|html|head|body)", head, re.S))
+    return False
+
+
+def _text(response: Response) -> str:
     """The page as text, decoded the way Scrapy decided (header, BOM, meta, then detection)."""
+    if not isinstance(response, TextResponse):
+        response = HtmlResponse(response.url, body=response.body, headers=response.headers)
     try:
         return response.text
     except (UnicodeDecodeError, LookupError):
