@@ -1,14 +1,108 @@
 """The boilerplate layer around trafilatura: promo markup pruning, paragraph filter, paywall flags.
 
 Pure functions on lxml trees and lists of paragraphs; no Scrapy. The vocabulary they use lives in
-``pipelines.vocabulary``.
+``pipelines.vocabulary``; this module holds the rules, i.e. *where* and *in what shape* a word
+makes a promo:
+
+* ``paywall_markup`` reads schema.org ``isAccessibleForFree`` (JSON-LD, microdata) and the
+  ``hasPart.cssSelector`` that names the gated article content.
+* ``prune_tree`` removes promo elements before extraction (attribute vocabulary, e-mail forms,
+  small boxes around a subscribe link, per-site selectors). Guards: an element holding a large
+  share of the page's paragraph text, the ``<h1>``, ``articleBody``, the gated content or a
+  ``keep_selectors`` match is never removed.
+* ``filter_paragraphs`` works on extracted paragraphs: headline repeated at the top, exact
+  repeats, short calls to action and page chrome, promo blocks, related-article lists, bios, and
+  the paywall tail (cut from its first line to the end, which flags the article truncated).
+  Guard: a sentence that reports (said, per cent, million ...) is news, not a promo.
+
+Everything removed is returned as ``"rule: text"`` lines for the ``boilerplate`` audit column.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from lxml.cssselect import CSSSelector
+from lxml.etree import XPath
 from lxml.html import HtmlElement
+
+from pipelines import metadata, vocabulary
+
+# --------------------------------------------------------------------------- compiled vocabulary
+
+
+def _alternation(fragments: Iterable[str]) -> str:
+    return "|".join(f"(?:{fragment})" for fragment in fragments)
+
+
+def _by_language(table: dict[str, tuple[str, ...]]) -> list[str]:
+    return [fragment for fragments in table.values() for fragment in fragments]
+
+
+class Phrases:
+    """One concept's patterns, all languages: those anchored at ``^`` are tried at the start of
+    the line only (``match``), the others anywhere (``search``); a cheap two-step test."""
+
+    __slots__ = ("anchored", "floating")
+
+    def __init__(self, fragments: list[str], flags: int) -> None:
+        starts = [f[1:] for f in fragments if f.startswith("^")]
+        rest = [f for f in fragments if not f.startswith("^")]
+        self.anchored = re.compile(_alternation(starts), flags) if starts else None
+        self.floating = re.compile(_alternation(rest), flags) if rest else None
+
+    def search(self, line: str) -> bool:
+        return bool(
+            (self.anchored is not None and self.anchored.match(line))
+            or (self.floating is not None and self.floating.search(line))
+        )
+
+
+PHRASE = {
+    concept: Phrases(
+        _by_language(table), 0 if concept in vocabulary.CASE_SENSITIVE else re.IGNORECASE
+    )
+    for concept, table in vocabulary.PHRASES.items()
+}
+REPORTING = re.compile(_alternation(_by_language(vocabulary.REPORTING)), re.IGNORECASE)
+READER = re.compile(_alternation(_by_language(vocabulary.READER)))
+PROMO_HREF = re.compile(vocabulary.PROMO_HREF, re.IGNORECASE)
+# attribute vocabulary: word sequences (as tuples) and substrings, each to its concept
+_MARKUP_WORDS = {
+    tuple(word.split("-")): concept
+    for concept, tokens in vocabulary.MARKUP_WORD.items()
+    for word in tokens
+}
+_MARKUP_SPAN = max(len(key) for key in _MARKUP_WORDS)
+_MARKUP_FIRST = frozenset(key[0] for key in _MARKUP_WORDS)  # cheap test before the word walk
+_MARKUP_PARTS = tuple(
+    (part, concept) for concept, parts in vocabulary.MARKUP_PART.items() for part in parts
+)
+_ATTR_SPLIT = re.compile(r"[\s_-]+")
+_WORD = re.compile(r"\w+")
+_LIST_MARK = re.compile(r"^(?:[-–—•*·>|]+|\d{1,2}[.)])\s+")
+_END_PUNCT = re.compile(r"[.!?…:;\"”»)]$")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does not end like prose
+
+# --------------------------------------------------------------------------- tunables
+
+PRUNE_TAGS = ("div", "section", "aside", "form", "ul", "ol", "p", "figure")
+PRUNE_MAX_SHARE = 0.2  # never prune an element holding more of the page's <p> text than this
+PRUNE_MIN_GUARD = 400  # characters: ... unless that is less than this (short pages)
+PROMO_BOX_MAX_WORDS = 60  # a box around a subscribe link is a promo when it is this small
+SHORT = 12  # words: a line of page chrome (share, ad label, button, list heading)
+PROMO_MAX_WORDS = 40  # words: a call to action is never longer
+BLOCK_MAX_WORDS = 30  # words: a line next to a promo that addresses the reader joins it
+BODY_LINE = 25  # words: a line this long is article prose (ends a teaser list, blocks a tail)
+HEADLINE_MAX_WORDS = 40
+HEADLINE_SIMILAR = 0.8  # share of words a top line shares with the title (or standfirst)
+DATELINE_MAX_WORDS = 15
+TOP_LINES = 4  # headline, standfirst and dateline sit in the first lines, before any prose
+REPEAT_MIN_WORDS = 10  # shorter repeats are section heads, separators, interview questions
+BIO_TAIL = 3  # a bio is one of the last lines
 
 
 @dataclass(frozen=True)
@@ -18,6 +112,24 @@ class SiteRules:
     remove_selectors: tuple[str, ...] = ()
     remove_phrases: tuple[str, ...] = ()
     keep_selectors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What schema.org paywall markup says about a page."""
+
+    paywalled: bool | None = None  # True: not free, False: free, None: silent
+    selectors: tuple[str, ...] = ()  # ``hasPart.cssSelector``: the gated article content
+    truncated: bool = False  # the gated content is declared but absent or empty
+
+
+@dataclass
+class Pruned:
+    """What ``prune_tree`` removed."""
+
+    removed: list[str] = field(default_factory=list)
+    paywall_text: bool = False  # a removed element held a paywall notice
+    truncated: bool = False  # ... and no article prose follows it
 
 
 @dataclass
@@ -30,18 +142,370 @@ class Filtered:
     paywall_text: bool = False
 
 
-def paywall_markup(tree: HtmlElement) -> bool | None:
-    """What schema.org markup says: True (not free), False (free) or None (silent)."""
+def words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- paywall markup
+
+
+def _free_value(value: object) -> bool | None:
+    """schema.org ``isAccessibleForFree`` value to a bool (``"False"``, ``false``, URLs ...)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().rsplit("/", 1)[-1].casefold()
+        return {"true": True, "false": False, "yes": True, "no": False}.get(word)
     return None
 
 
-def prune_tree(tree: HtmlElement, rules: SiteRules | None = None) -> list[str]:
-    """Remove promo elements from ``tree`` in place; return the text of what was removed."""
-    return []
+def _parts(obj: dict) -> list[dict]:
+    parts = obj.get("hasPart")
+    parts = parts if isinstance(parts, list) else [parts]
+    return [part for part in parts if isinstance(part, dict)]
+
+
+def _select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
+    try:
+        return CSSSelector(selector)(tree)
+    except Exception:  # a page's own selector may be anything: cssselect raises its own errors
+        return []
+
+
+def paywall_markup(tree: HtmlElement) -> Gate:
+    """What schema.org markup says: not free / free / silent, and which part is gated."""
+    free: list[bool] = []
+    selectors: list[str] = []
+    for obj in _paywall_json_ld(tree):
+        value = _free_value(obj.get("isAccessibleForFree"))
+        if value is not None:
+            free.append(value)
+        for part in _parts(obj):
+            if _free_value(part.get("isAccessibleForFree")) is False:
+                free.append(False)
+                if isinstance(part.get("cssSelector"), str):
+                    selectors.append(part["cssSelector"])
+    for node in tree.iter("meta", "link"):  # microdata carries the property on these
+        if node.get("itemprop") != "isAccessibleForFree":
+            continue
+        value = _free_value(node.get("content") or node.get("href"))
+        if value is not None:
+            free.append(value)
+    paywalled = (False in free) if free else None
+    return Gate(paywalled, tuple(selectors), bool(selectors) and _gate_missing(tree, selectors))
+
+
+def _paywall_json_ld(tree: HtmlElement) -> list[dict]:
+    """JSON-LD objects of the page, parsed only when a block names ``isAccessibleForFree``."""
+    if not any(
+        "isAccessibleForFree" in (script.text or "")
+        for script in tree.iter("script")
+        if script.get("type") == "application/ld+json"
+    ):
+        return []
+    return metadata.json_ld(tree)
+
+
+def _gate_missing(tree: HtmlElement, selectors: list[str]) -> bool:
+    """True when the declared gated content is not on the page (the page stops at the gate)."""
+    found = [node for selector in selectors for node in _select(tree, selector)]
+    return sum(words(node.text_content()) for node in found) < BODY_LINE
+
+
+# --------------------------------------------------------------------------- markup pruning
+
+
+def markup_concept(node: HtmlElement) -> str | None:
+    """The promo concept an element's class / id / role / aria / data attributes name, if any."""
+    get = node.get
+    attrs = f"{get('class', '')} {get('id', '')} {get('role', '')} {get('aria-label', '')}"
+    if len(attrs) == 3:
+        return None
+    return _attr_concept(attrs)
+
+
+@lru_cache(maxsize=1 << 16)
+def _attr_concept(attrs: str) -> str | None:
+    """Concept of an attribute string (cached: pages repeat their class names)."""
+    attrs = attrs.lower()
+    for part, concept in _MARKUP_PARTS:
+        if part in attrs:
+            return concept
+    tokens = _ATTR_SPLIT.split(attrs)
+    if not _MARKUP_FIRST.intersection(tokens):
+        return None
+    for size in range(_MARKUP_SPAN, 0, -1):
+        for start in range(len(tokens) - size + 1):
+            concept = _MARKUP_WORDS.get(tuple(tokens[start : start + size]))
+            if concept:
+                return concept
+    return None
+
+
+_P_TEXT = XPath(".//p//text()")
+_EMAIL_FORM = XPath('.//input[@type="email" or contains(@name, "mail")]')
+
+
+class _Guard:
+    """Which elements the markup rules may remove: never the article, its title or kept parts."""
+
+    def __init__(self, tree: HtmlElement, protect: Iterable[str], keep: Iterable[str]) -> None:
+        self.ancestors: set = set()  # protected elements and everything around them
+        self.kept: set = set()  # whole subtrees of ``keep_selectors`` matches
+        for node in tree.iter("h1"):  # the headline sits with the article
+            self.ancestors.add(node)
+            self.ancestors.update(node.iterancestors())
+        for selector in protect:
+            for node in _select(tree, selector):
+                self.ancestors.add(node)
+                self.ancestors.update(node.iterancestors())
+        for selector in keep:
+            for node in _select(tree, selector):
+                self.ancestors.update(node.iterancestors())
+                self.kept.update(node.iter())
+        body = tree.find("body")
+        self.limit = max(PRUNE_MAX_SHARE * _p_chars(body if body is not None else tree), PRUNE_MIN_GUARD)
+
+    def allows(self, node: HtmlElement, *, explicit: bool = False) -> bool:
+        if node in self.ancestors or node in self.kept:
+            return False
+        return explicit or _p_chars(node) <= self.limit
+
+
+def _p_chars(node: HtmlElement) -> int:
+    return len("".join(_P_TEXT(node)))
+
+
+def _inside(node: HtmlElement, chosen: dict) -> bool:
+    return node in chosen or any(parent in chosen for parent in node.iterancestors())
+
+
+def _promo_box(anchor: HtmlElement, guard: _Guard) -> HtmlElement | None:
+    """The largest small box around a subscribe / newsletter link, up to three levels up."""
+    box = None
+    node = anchor.getparent()
+    for _ in range(3):
+        if node is None or node.tag not in ("div", "section", "aside", "figure"):
+            break
+        if words(node.text_content()) > PROMO_BOX_MAX_WORDS or not guard.allows(node):
+            break
+        box = node
+        node = node.getparent()
+    return box
+
+
+def prune_tree(
+    tree: HtmlElement, rules: SiteRules | None = None, *, protect: tuple[str, ...] = ()
+) -> Pruned:
+    """Remove promo elements from ``tree`` in place; return the text of what was removed.
+
+    ``protect`` names elements that must survive (the gated content of ``Gate.selectors``).
+    """
+    rules = rules or SiteRules()
+    guard = _Guard(tree, protect, rules.keep_selectors)
+    chosen: dict[HtmlElement, str] = {}
+    for selector in rules.remove_selectors:
+        for node in _select(tree, selector):
+            if guard.allows(node, explicit=True):
+                chosen.setdefault(node, "site")
+    for node in tree.iter(*PRUNE_TAGS):
+        concept = markup_concept(node)
+        if concept is None and node.tag == "form" and _EMAIL_FORM(node):
+            concept = "newsletter"
+        if concept and not _inside(node, chosen) and guard.allows(node):
+            chosen[node] = concept
+    for anchor in tree.iter("a"):
+        if PROMO_HREF.search(anchor.get("href", "")) and words(anchor.text_content()) <= 6:
+            box = _promo_box(anchor, guard)
+            if box is not None:
+                chosen.setdefault(box, "promo-box")
+    return _drop(chosen)
+
+
+def _drop(chosen: dict[HtmlElement, str]) -> Pruned:
+    pruned = Pruned()
+    for node, rule in chosen.items():
+        if any(parent in chosen for parent in node.iterancestors()):
+            continue
+        text = _norm(" ".join(node.itertext()))
+        if text:
+            pruned.removed.append(f"markup:{rule}: {text}")
+            if PHRASE["paywall"].search(text):
+                pruned.paywall_text = True
+                pruned.truncated = pruned.truncated or _ends_article(node)
+        node.drop_tree()
+    return pruned
+
+
+def _ends_article(node: HtmlElement) -> bool:
+    """No paragraph of prose comes after ``node`` in the page."""
+    return not any(words(p.text_content()) >= BODY_LINE for p in node.itersiblings())
+
+
+# --------------------------------------------------------------------------- paragraph filter
+
+
+def promo_kind(line: str) -> str | None:
+    """The promo / paywall concept a line's wording belongs to, with no context guard.
+
+    The benchmark's detector of promo lines left in output; the filter adds position and shape.
+    """
+    line = _norm(line)
+    for concept in ("paywall", "subscribe", "newsletter", "ad", "consent"):
+        if PHRASE[concept].search(line):
+            return concept
+    return None
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text.casefold()))
+
+
+def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two short texts say the same: most words shared, or one starts / ends the other."""
+    if not a or not b:
+        return False
+    if len(a) >= 4 and (b[: len(a)] == a or b[-len(a) :] == a):
+        return True
+    shared = len(set(a) & set(b))
+    return shared / max(len(set(a)), len(set(b))) >= HEADLINE_SIMILAR
+
+
+def _top_rule(line: str, key: tuple[str, ...], context: _Context, index: int) -> str | None:
+    """Headline, standfirst or dateline repeated above the article text."""
+    n_words = len(key)
+    if n_words <= HEADLINE_MAX_WORDS:
+        if context.title and _similar(key, context.title):
+            return "headline"
+        if context.description and line in context.headings and _similar(key, context.description):
+            return "standfirst"
+        if not context.title and index == 0 and _heading_shaped(line, context.lines):
+            return "headline"
+    if n_words <= DATELINE_MAX_WORDS and PHRASE["dateline"].search(line):
+        return "dateline"
+    return None
+
+
+def _heading_shaped(line: str, lines: list[str]) -> bool:
+    """With no title known: a first line without end punctuation, followed by prose."""
+    return not _END_PUNCT.search(line) and len(lines) > 1 and words(lines[1]) >= BODY_LINE
+
+
+def _line_rule(line: str, n_words: int, index: int, count: int) -> str | None:
+    """The rule that calls one line boilerplate by wording, shape and position, or None."""
+    if n_words <= SHORT:
+        bare = _LIST_MARK.sub("", line)
+        for concept in ("ad", "share", "cta", "consent"):
+            if PHRASE[concept].search(bare):
+                return concept
+    if n_words <= PROMO_MAX_WORDS:
+        for concept in ("subscribe", "newsletter", "affiliate"):
+            if PHRASE[concept].search(line) and not REPORTING.search(line):
+                return concept
+    if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
+        return "share"
+    if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_LIST_MARK.sub("", line)):
+        return "readmore"
+    if n_words <= PROMO_MAX_WORDS and PHRASE["credit"].search(line):
+        return "credit"
+    if index >= count - BIO_TAIL and n_words <= 80 and index > 0 and PHRASE["bio"].search(line):
+        return "bio"
+    return None
+
+
+def _is_tail(lines: list[str], start: int) -> bool:
+    """A paywall notice ends the visible article: at most one prose line follows it."""
+    return sum(words(line) >= BODY_LINE for line in lines[start + 1 :]) <= 1
+
+
+def _joins_block(line: str, n_words: int) -> bool:
+    """A line next to a promo that belongs to it: it talks to the reader, or is a button."""
+    if n_words > BLOCK_MAX_WORDS or REPORTING.search(line):
+        return False
+    return bool(READER.search(line)) or (n_words <= 4 and not _END_PUNCT.search(line))
+
+
+def _site_phrases(rules: SiteRules | None) -> re.Pattern | None:
+    if rules is None or not rules.remove_phrases:
+        return None
+    return re.compile(_alternation(rules.remove_phrases), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the filter knows about the article besides its lines."""
+
+    lines: list[str]
+    title: tuple[str, ...] = ()
+    description: tuple[str, ...] = ()
+    headings: frozenset[str] = frozenset()
 
 
 def filter_paragraphs(
-    paragraphs: list[str], *, title: str | None = None, rules: SiteRules | None = None
+    paragraphs: list[str],
+    *,
+    title: str | None = None,
+    rules: SiteRules | None = None,
+    description: str | None = None,
+    headings: Iterable[str] = (),
 ) -> Filtered:
-    """Drop promo / paywall paragraphs from extracted text; flag a paywall tail."""
-    return Filtered(kept=list(paragraphs))
+    """Drop promo / paywall paragraphs from extracted text; flag a paywall tail.
+
+    ``description`` (the page's meta description) and ``headings`` (the lines that were headings
+    in the extracted body) let the filter tell a standfirst repeated above the text.
+    """
+    lines = [_norm(p) for p in paragraphs if p and p.strip()]
+    context = _Context(
+        lines,
+        _key(title or ""),
+        _key(description or ""),
+        frozenset(_norm(h) for h in headings),
+    )
+    site = _site_phrases(rules)
+    out = Filtered(kept=[])
+    seen: set[tuple[str, ...]] = set()
+    in_list = in_block = False
+    top = True
+    for index, line in enumerate(lines):
+        n_words = words(line)
+        key = _key(line)
+        rule: str | None = None
+        if top and index < TOP_LINES and (rule := _top_rule(line, key, context, index)):
+            pass
+        elif site is not None and site.search(line):
+            rule = "site"
+        elif key in seen and n_words >= REPEAT_MIN_WORDS and not line.endswith("?"):
+            rule = "repeat"
+        elif n_words <= PROMO_MAX_WORDS * 2 and PHRASE["paywall"].search(line):
+            out.paywall_text = True
+            if index > 0 and _is_tail(lines, index):
+                out.truncated = True
+                out.removed.extend(f"paywall: {rest}" for rest in lines[index:])
+                break
+            rule = "paywall"
+        elif n_words <= SHORT and PHRASE["related"].search(_LIST_MARK.sub("", line)):
+            rule, in_list = "related", True
+        elif n_words <= SHORT and index >= len(lines) - BIO_TAIL and PHRASE["tags"].search(line):
+            rule, in_list = "tags", True
+        elif in_list and n_words < BODY_LINE and not _SENTENCE_END.search(line):
+            rule = "related"
+        else:
+            rule = _line_rule(line, n_words, index, len(lines))
+            if rule is None and in_block and _joins_block(line, n_words):
+                rule = "promo-block"
+        top = top and (rule is not None or n_words < BODY_LINE)
+        seen.add(key)
+        if rule is None:
+            in_list = in_block = False
+            out.kept.append(line)
+            continue
+        in_list = in_list and rule in ("related", "tags")
+        in_block = rule in ("subscribe", "newsletter", "cta", "promo-block", "paywall")
+        if in_block and out.kept and _joins_block(out.kept[-1], words(out.kept[-1])):
+            out.removed.append(f"promo-block: {out.kept.pop()}")
+        out.removed.append(f"{rule}: {line}")
+    return out

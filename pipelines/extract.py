@@ -37,6 +37,7 @@ from pipelines import boilerplate, metadata
 
 EXTRACTOR_VERSION = f"newsclean-0.1+trafilatura-{version('trafilatura')}"
 MIN_WORDS = 40  # below this, a page is a stub, a teaser or a front, not an article
+MAX_LINK_SHARE = 0.5  # above this share of words in links, a page is a list of headlines
 
 # One options object, built once; trafilatura's package-wide config is never touched.
 OPTIONS = Extractor(
@@ -105,7 +106,7 @@ def extract_article(
         return None
     dates = metadata.page_dates(tree)
     gate = boilerplate.paywall_markup(tree)
-    removed = boilerplate.prune_tree(tree, rules)
+    pruned = boilerplate.prune_tree(tree, rules, protect=gate.selectors)
     try:
         doc = trafilatura.bare_extraction(tree, url=url, options=OPTIONS)
     except ValueError:  # trafilatura's "no usable content"
@@ -114,10 +115,14 @@ def extract_article(
         return None
     paragraphs = [line.strip() for line in xmltotxt(doc.body, False).splitlines()]
     cleaned = boilerplate.filter_paragraphs(
-        [p for p in paragraphs if p], title=doc.title, rules=rules
+        [p for p in paragraphs if p],
+        title=doc.title,
+        rules=rules,
+        description=doc.description,
+        headings=("".join(head.itertext()) for head in doc.body.iter("head")),
     )
     text = "\n".join(cleaned.kept)
-    if len(_WORD.findall(text)) < min_words:
+    if len(_WORD.findall(text)) < min_words or link_share(tree, text) > MAX_LINK_SHARE:
         return None
     return Article(
         text=text,
@@ -131,10 +136,21 @@ def extract_article(
         tags=metadata.unique([*(doc.categories or []), *(doc.tags or [])]),
         image_url=metadata.clean_str(doc.image),
         canonical_url=metadata.canonical(doc.url, url),
-        paywalled=bool(gate) or cleaned.paywall_text,
-        truncated=cleaned.truncated,
-        boilerplate=[*removed, *cleaned.removed],
+        paywalled=bool(gate.paywalled) or pruned.paywall_text or cleaned.paywall_text,
+        truncated=gate.truncated or pruned.truncated or cleaned.truncated,
+        boilerplate=[*pruned.removed, *cleaned.removed],
     )
+
+
+def link_share(tree: lxml_html.HtmlElement, text: str) -> float:
+    """Share of the text's words that are the text of links: a list of headlines, not a story."""
+    total = len(_WORD.findall(text))
+    if not total:
+        return 0.0
+    folded = " ".join(text.split())
+    anchors = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    linked = sum(len(_WORD.findall(a)) for a in anchors if len(a) > 15 and a in folded)
+    return linked / total
 
 
 def _extract_job(html: str | bytes, url: str, rules: Any, min_words: int) -> dict | None:
@@ -228,7 +244,7 @@ class ExtractPipeline:
         if found is None:
             return self._reject(item, "not_article", "no article text found")
         self.stats.inc_value("newsclean/extract/articles")
-        return ArticleRow(row=build_row(item, found, self.crawler.settings.get("CRAWL_ID")))
+        return ArticleRow(row=build_row(item, found, getattr(spider, "crawl_id", None)))
 
     def _reject(self, item: Any, reason: str, detail: str) -> Any:
         self.stats.inc_value(f"newsclean/extract/{reason}")

@@ -1,0 +1,384 @@
+"""The promo / paywall vocabulary of the boilerplate layer, grouped by concept, in one place.
+
+Two kinds of vocabulary, as trafilatura's ``xpaths.py`` keeps its own:
+
+* ``MARKUP_WORD`` / ``MARKUP_PART``: tokens of class / id / role / aria / data attributes that
+  name a promo element, by concept. A ``WORD`` entry must equal one or more consecutive words of the
+  lower-cased attribute values split at spaces, ``-`` and ``_`` (``"ad"`` matches ``ad-slot`` and
+  ``top_ad``, never ``header``; ``"read-more"`` matches ``btn-read-more``); a ``PART`` entry may sit
+  anywhere (``"newsletter"`` matches ``NewsletterSignup``).
+* ``PHRASES``: the text of calls to action, paywall notices and page chrome, by concept and by
+  language (ISO 639-1). Each entry is a regular-expression fragment matched case-insensitively
+  against one whole paragraph of extracted text; most are anchored at the start of the line
+  (``^``), which is where a call to action begins. Adding a language is adding entries here.
+
+Concepts of ``PHRASES`` and how ``pipelines.boilerplate`` uses them:
+
+``paywall``      the notice that ends the visible part of a gated article: cut from it to the end.
+``subscribe``    calls to subscribe, log in or register.
+``newsletter``   newsletter and e-mail sign-ups.
+``ad``           advertisement labels and "story continues below" markers.
+``share``        share / print / reprint / comment chrome.
+``related``      headings of related-article and teaser lists (the list after them goes too).
+``readmore``     inline "Read more: <headline>" links.
+``credit``       photo captions' credit lines.
+``bio``          author and company bios that close an article.
+``affiliate``    affiliate-link disclosures.
+``tags``         tag / topic lists at the end.
+``consent``      cookie banners.
+``dateline``     date, time and byline lines above the article (``*``: any language).
+``cta``          lines that are nothing but a button ("Sign up", "Subscribe now").
+"""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------- markup
+
+MARKUP_WORD: dict[str, tuple[str, ...]] = {
+    "subscribe": ("subscribe", "subscription", "subscriber", "abo", "abonnement", "suscripcion"),
+    "newsletter": ("signup", "sign-up", "optin", "opt-in", "mailing-list", "email-capture"),
+    "paywall": ("regwall", "reg-wall", "meter", "metered", "piano", "tp-container", "gate"),
+    "promo": ("promo", "cta", "upsell", "membership", "donate", "donation", "support-us"),
+    "ad": ("ad", "ads", "advert", "advertisement", "ad-slot", "adslot", "dfp", "sponsored"),
+    "related": (
+        "related", "recommended", "recommendations", "more-stories", "more-articles",
+        "read-more", "also-read", "read-also", "most-read", "most-popular", "trending",
+        "further-reading", "teasers", "outbrain", "taboola", "latest-news", "more-news",
+        "dont-miss", "more-like-this",
+    ),
+    "share": ("share", "sharing", "social-share", "share-bar", "print-button", "reprints"),
+    "bio": ("author-bio", "author-info", "about-author", "author-box", "bio"),
+}
+MARKUP_PART: dict[str, tuple[str, ...]] = {
+    "subscribe": ("subscribe", "subscription", "abonnier", "suscrib"),
+    "newsletter": ("newsletter", "newsletr"),
+    "paywall": ("paywall", "regwall"),
+    "promo": ("upsell", "donate"),
+    "ad": ("advert", "adslot", "gpt-ad"),
+    "related": ("recommend", "more-from", "read-next", "up-next"),
+}
+# a link to these pages makes the small box around it a promo box
+PROMO_HREF = (
+    r"/(?:subscri|abo(?:nnement)?s?(?:/|\b)|newsletter|signup|sign-up|register|suscri|offers?/)"
+)
+
+
+# --------------------------------------------------------------------------- phrases
+
+PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "paywall": {
+        "en": (
+            r"^to (?:continue|keep) reading\b",
+            r"^(?:continue|keep) reading (?:this|the full) (?:article|story)\b",
+            r"^(?:this|the (?:rest of (?:this|the))) (?:article|story|content) is "
+            r"(?:only )?(?:available |reserved |exclusive(?:ly)? )?(?:to|for) "
+            r"(?:subscribers|members|premium)",
+            r"^(?:already a (?:subscriber|member)|already have an account)\b",
+            r"^(?:subscribe|log in|sign in|register|create (?:a free|an) account) "
+            r"(?:now )?to (?:continue|keep|read|unlock|access)\b",
+            r"^(?:log in|sign in) or (?:create|register|subscribe)\b",
+            r"^you(?:'ve| have) (?:reached|read) (?:your|all|the)\b.*\b(?:free|limit)",
+            r"^(?:unlock|get) (?:unlimited|full|this) (?:digital )?(?:access|article)\b",
+            r"^(?:become a subscriber|subscribers? only|for subscribers only)\b",
+            r"^(?:get unlimited website access|continue reading this article)\b",
+            r"^this (?:article|story|content) is for (?:subscribers|members|paying)",
+            r"^want to read (?:more|the (?:full|whole|rest))\b",
+        ),
+        "de": (
+            r"^(?:weiter ?lesen|lesen sie (?:jetzt )?weiter) mit\b",
+            r"^(?:um )?(?:diesen|den (?:ganzen|vollständigen)) (?:artikel|beitrag|text) "
+            r"(?:zu )?(?:lesen|weiterlesen)",
+            r"^(?:dieser|der) (?:artikel|beitrag|inhalt|text) ist (?:nur |exklusiv )?"
+            r"(?:für|abonnenten|zahlenden)",
+            r"^(?:sie sind )?bereits (?:abonnent|abonnentin|registriert|kunde)",
+            r"^(?:jetzt )?(?:\d+ (?:wochen|tage|monate?) )?(?:gratis|kostenlos) "
+            r"(?:testen|lesen)\b",
+            r"^(?:exklusiv für|nur für) (?:abonnenten|abonnentinnen|abonnierende|plus-?leser)",
+            r"^(?:mit|ihr) \w*(?:plus|abo|\+)\b.*\b(?:weiterlesen|lesen)\b",
+        ),
+        "fr": (
+            r"^il vous reste \d+ ?% de (?:cet|l') ?article",
+            r"^la suite (?:de cet article )?est réservée aux abonnés",
+            r"^(?:cet|l') ?article est réservé aux abonnés",
+            r"^(?:pour )?(?:lire|poursuivre|continuer) la (?:suite|lecture)\b",
+            r"^(?:déjà abonné|vous êtes (?:déjà )?abonné)",
+            r"^(?:réservé aux|article réservé aux|contenu réservé aux) abonnés",
+        ),
+        "es": (
+            r"^(?:para )?(?:seguir|continuar) leyendo\b",
+            r"^(?:este|el) (?:artículo|contenido) es (?:exclusivo )?(?:solo )?"
+            r"(?:para|de) (?:suscriptores|socios|abonados)",
+            r"^(?:¿)?ya (?:eres|es) (?:suscriptor|socio|abonado)",
+            r"^contenido (?:exclusivo )?para (?:suscriptores|socios|abonados)",
+            r"^(?:suscríbete|suscríbase|hazte socio) para (?:seguir|continuar|leer)",
+        ),
+        "ja": (r"^この記事は(?:有料)?会員限定", r"^続きを読むには"),
+    },
+    "subscribe": {
+        "en": (
+            r"^subscribe\b(?! to (?:the|a|this) (?:idea|view|theory|notion)\b)",
+            r"^(?:get|start|try) (?:a |your )?(?:digital )?(?:subscription|\d+ (?:days|weeks?|months?) "
+            r"(?:free|for))\b",
+            r"^(?:support|fund) (?:our|independent|quality) (?:journalism|reporting)\b",
+            r"^(?:become a (?:member|subscriber|supporter))\b",
+            r"^(?:log in|sign in) (?:or|to) (?:create|register|subscribe|continue|read)\b",
+            r"^create (?:a free|an) account\b",
+            r"^(?:subscribers?|members?) (?:get|enjoy) (?:unlimited|exclusive|full)\b",
+            r"^cancel (?:or pause )?(?:at )?any ?time\b",
+            r"^already (?:a subscriber|have an account)\b",
+            r"^not sure which email you used\b",
+            r"\bsubscribe (?:now|today|here)\b[!.]?$",
+            r"^(?:please )?(?:consider )?(?:subscribing|donating|making a (?:donation|contribution))\b",
+        ),
+        "de": (
+            r"^(?:jetzt )?abonnieren\b",
+            r"^(?:jetzt )?(?:ein )?abo (?:abschließen|sichern|testen|wählen)\b",
+            r"^(?:jetzt )?(?:anmelden|einloggen|registrieren)(?: und| um|$)",
+            r"^(?:unterstützen sie|unterstütze) (?:unseren|unabhängigen|den)\b",
+            r"^(?:jederzeit|monatlich) kündbar\b",
+            r"^(?:jetzt )?\d+ (?:wochen|tage|monate?) (?:gratis|kostenlos|für \d)",
+        ),
+        "fr": (
+            r"^(?:abonnez-vous|je m'abonne|s'abonner)\b",
+            r"^(?:connectez-vous|se connecter|inscrivez-vous|créez (?:un|votre) compte)\b",
+            r"^(?:soutenez|soutenir) (?:notre|le) journalisme\b",
+            r"^(?:offre|1er mois) (?:spéciale|découverte|à \d)",
+            r"^sans engagement\b",
+        ),
+        "es": (
+            r"^(?:suscríbete|suscríbase|suscribirse|hazte (?:socio|suscriptor))\b",
+            r"^(?:inicia sesión|iniciar sesión|regístrate|registrarse|crea tu cuenta)\b",
+            r"^(?:apoya|apoye) (?:nuestro|el) periodismo\b",
+            r"^cancela (?:cuando quieras|en cualquier momento)\b",
+        ),
+    },
+    "newsletter": {
+        "en": (
+            r"^sign up (?:for|to)\b.*\b(?:newsletters?|e-?mails?|alerts?|briefings?|digest)"
+            r"(?: here| now| today)?[.!]?$",
+            r"^(?:get|receive|have) (?:our|the|a) .{0,60}\b(?:newsletters?|emails?|briefing)\b"
+            r".{0,40}\b(?:inbox|free|every|daily|weekly)\b",
+            r"\bdelivered (?:directly |straight |right )?to your inbox\b",
+            r"\b(?:in|to|into) your inbox (?:every|each)\b",
+            r"^(?:subscribe to|sign up for|join) (?:our|the) .{0,40}newsletters?\b",
+            r"^enter your e-?mail\b",
+            r"^(?:thank you|thanks) for (?:signing up|subscribing)\b",
+            r"^by (?:signing up|subscribing|clicking)\b.*\b(?:agree|privacy|terms)\b",
+            r"^(?:newsletter|email) sign[- ]?up\b",
+            r"^[\w' ]{0,40}: sign up for\b",
+            r"^sign up for our emails?\b",
+        ),
+        "de": (
+            r"^(?:jetzt )?(?:für (?:den|unseren) )?newsletter (?:abonnieren|anmelden|bestellen)",
+            r"^(?:melden sie sich|abonnieren sie) .{0,40}newsletter",
+            r"\b(?:direkt |bequem )?in ihr(?:en)? (?:postfach|posteingang)\b",
+            r"^(?:ihre )?e-?mail-?adresse eingeben\b",
+        ),
+        "fr": (
+            r"^(?:inscrivez-vous|abonnez-vous) (?:à|aux) (?:notre|nos|la) .{0,40}newsletters?",
+            r"\b(?:directement )?dans votre boîte (?:mail|e-mail|de réception|aux lettres)\b",
+            r"^(?:recevez|découvrez) (?:notre|nos|chaque) .{0,40}newsletters?",
+            r"^(?:votre|saisissez votre) (?:adresse )?e-?mail\b",
+        ),
+        "es": (
+            r"^(?:suscríbete|apúntate|regístrate) (?:a|en) (?:nuestra|nuestras|la|el) "
+            r".{0,40}(?:newsletter|boletín|boletines)",
+            r"\ben tu (?:bandeja de entrada|correo)\b",
+            r"^(?:recibe|recibirás) .{0,40}(?:newsletter|boletín)",
+        ),
+    },
+    "ad": {
+        "en": (
+            r"^(?:advertisement|advertising|sponsored(?: content)?|ad)$",
+            r"^(?:skip|close) (?:advertisement|ad)\b",
+            r"^(?:story|article) continues below\b",
+            r"^continue reading (?:the )?(?:main )?story\b",
+        ),
+        "de": (r"^(?:anzeige|werbung)$", r"^(?:weiter nach der|lesen sie nach der) anzeige\b"),
+        "fr": (r"^(?:publicité|pub)$", r"^passer la publicité\b"),
+        "es": (r"^(?:publicidad|anuncio)$", r"^(?:saltar|omitir) (?:publicidad|anuncio)\b"),
+    },
+    "share": {
+        "en": (
+            r"^(?:share|share this(?: article| story)?|share on \w+|tweet|email|print|"
+            r"print this(?: article| page)?|reprints?|comments?|copy link|save|pin it)"
+            r"(?: *[|·/,] *(?:share|facebook|twitter|x|email|print|linkedin|whatsapp|"
+            r"reddit|copy link|comments?|save))*$",
+            r"^(?:reprints? (?:and|&) permissions|order (?:a )?reprints?)\b",
+            r"^(?:click|tap) (?:here )?to (?:share|print|email)\b",
+            r"^(?:follow|like) (?:us|him|her|them|[\w@' ]{1,40}) on (?:facebook|twitter|"
+            r"instagram|x|linkedin|youtube|tiktok)\b",
+            r"^(?:like|enjoy(?:ed)?) this (?:story|article)\?",
+            r"^this copy is for your personal,? non-commercial use\b",
+            r"^(?:write to|reach|contact|email) (?:the )?(?:author|reporters?|writers?|[A-Z][\w.'-]+"
+            r"(?: [A-Z][\w.'-]+){0,3}) (?:at|on|via) \S+(?:@|twitter|\.com)",
+        ),
+        "de": (
+            r"^(?:teilen|drucken|artikel (?:teilen|drucken|versenden)|kommentare?)$",
+            r"^folgen sie (?:uns|\w+) (?:auf|bei) (?:facebook|twitter|instagram|x)\b",
+        ),
+        "fr": (
+            r"^(?:partager|imprimer|partager (?:cet|l') ?article|commentaires?)$",
+            r"^suivez(?:-nous| \w+) sur (?:facebook|twitter|instagram|x)\b",
+        ),
+        "es": (
+            r"^(?:compartir|imprimir|comparte(?: esta noticia)?|comentarios?)$",
+            r"^síguenos en (?:facebook|twitter|instagram|x)\b",
+        ),
+    },
+    "related": {
+        "en": (
+            r"^(?:related|related (?:articles?|stories|content|coverage|news|reading|links|"
+            r"topics)|more (?:on|from|about) (?:this|the)\b.{0,40}|more stories|"
+            r"(?:you )?(?:may|might) (?:also )?like|recommended(?: for you)?|"
+            r"(?:read|see) (?:also|next|more)|what to read next|most (?:read|popular)|"
+            r"trending(?: now)?|further reading|also on \w+|don'?t miss|more|see more|"
+            r"(?:more|latest) (?:news|stories|headlines))[:.]?$",
+        ),
+        "de": (
+            r"^(?:mehr zum thema|das könnte sie (?:auch )?interessieren|weitere artikel|"
+            r"lesen sie auch|auch interessant|meistgelesen|empfehlungen)[:.]?$",
+        ),
+        "fr": (
+            r"^(?:(?:à|a) lire aussi|lire aussi|sur le même sujet|voir aussi|"
+            r"les plus lus|nos (?:articles|lectures) recommandés?)[:.]?$",
+        ),
+        "es": (
+            r"^(?:te puede interesar|noticias relacionadas|lee también|lo más leído|"
+            r"también te puede interesar|más información)[:.]?$",
+        ),
+    },
+    "readmore": {
+        "en": (r"^(?:read more|read also|also read|see also|related|more|watch|listen)\s*[:|›»]\s*\S",),
+        "de": (r"^(?:lesen sie auch|mehr zum thema|auch interessant)\s*[:|›»]\s*\S",),
+        "fr": (r"^(?:(?:à|a) lire aussi|lire aussi|voir aussi)\s*[:|›»]\s*\S",),
+        "es": (r"^(?:lee también|te puede interesar|más información)\s*[:|›»]\s*\S",),
+    },
+    "credit": {
+        "en": (
+            r"^(?:photo|image|picture|video|illustration|graphic|credit|photograph)s?"
+            r"(?: credit)?\s*[:|©]",
+            r"\((?:photo|image|picture)s? (?:by|credit|courtesy)\b[^)]*\)$",
+            r"^\(?(?:additional )?reporting by\b.{0,200}(?:editing|edited|writing) by\b",
+            r"^\(?additional reporting by\b",
+            r"\bcontributed (?:reporting|to this (?:report|story|article))\b",
+        ),
+        "de": (r"^(?:foto|bild|grafik|quelle)\s*:", r"^(?:mitarbeit|mit material von)\s*:?\s"),
+        "fr": (r"^(?:photo|crédit(?: photo)?|illustration)\s*:", r"^avec (?:afp|reuters|ap)$"),
+        "es": (r"^(?:foto|imagen|fotografía|crédito)\s*:", r"^con información de\b"),
+    },
+    "bio": {
+        "en": (
+            r"^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3},? (?:is|was) (?:a|an|the) "
+            r"(?:[\w-]+ ){0,4}(?:reporter|writer|correspondent|editor|columnist|journalist|"
+            r"contributor|author|producer|analyst)\b",
+            r"^[Aa]bout the (?:author|writer)\b",
+        ),
+        "de": (
+            r"^[A-ZÄÖÜ][\w.'-]+(?: [A-ZÄÖÜ][\w.'-]+){0,3} (?:ist|war) (?:\w+ ){0,3}"
+            r"(?:redakteur|redakteurin|korrespondent|korrespondentin|autor|autorin|journalist|"
+            r"journalistin)\b",
+        ),
+        "fr": (
+            r"^[A-ZÉ][\w.'-]+(?: [A-ZÉ][\w.'-]+){0,3} est (?:\w+ ){0,3}"
+            r"(?:journaliste|correspondant|correspondante|rédacteur|rédactrice|chroniqueur)\b",
+        ),
+        "es": (
+            r"^[A-ZÁÉÍÓÚ][\w.'-]+(?: [A-ZÁÉÍÓÚ][\w.'-]+){0,3} es (?:\w+ ){0,3}"
+            r"(?:periodista|corresponsal|redactor|redactora|columnista)\b",
+        ),
+    },
+    "consent": {
+        "en": (r"^(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies)\b",),
+        "de": (r"^(?:wir verwenden cookies|diese (?:seite|website) verwendet cookies)\b",),
+        "fr": (r"^(?:nous utilisons des cookies|ce site utilise des cookies)\b",),
+        "es": (r"^(?:utilizamos cookies|este sitio (?:web )?utiliza cookies)\b",),
+    },
+    "affiliate": {
+        "en": (
+            r"\b(?:we|\w+) (?:may|might) (?:get|earn|receive|collect) (?:a )?(?:small )?"
+            r"(?:share|commission|portion)\b.{0,60}\b(?:sales?|purchases?|links?)\b",
+            r"^(?:this (?:post|article) (?:contains|may contain) affiliate links)\b",
+        ),
+        "de": (r"\b(?:affiliate|provisions)-?links?\b.{0,80}\bprovision\b",),
+        "fr": (r"\bliens? (?:d'affiliation|affiliés?)\b",),
+        "es": (r"\benlaces? de afiliados?\b",),
+    },
+    "tags": {
+        "en": (r"^(?:tags?|topics?|filed under|categories|keywords)(?:\s*:|$)",),
+        "de": (r"^(?:schlagwörter|schlagworte|themen|stichworte)(?:\s*:|$)",),
+        "fr": (r"^(?:mots-clés|étiquettes|thèmes|sujets)(?:\s*:|$)",),
+        "es": (r"^(?:etiquetas|temas|archivado en)(?:\s*:|$)",),
+    },
+    "dateline": {
+        "*": (
+            r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b",
+            r"\b\d{4}-\d{2}-\d{2}\b",
+            r"\b\d{1,2}[:h]\d{2}\b",
+        ),
+        "en": (
+            r"^(?:by [A-Z]|(?:last )?updated\b|published\b|posted\b)",
+            r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b",
+        ),
+        "de": (
+            r"^(?:von [A-ZÄÖÜ]|veröffentlicht|aktualisiert|stand:)",
+            r"\b\d{1,2}\. (?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|"
+            r"november|dezember) \d{4}\b",
+        ),
+        "fr": (
+            r"^(?:par [A-ZÉ]|publié|mis à jour)",
+            r"\b\d{1,2}(?:er)? (?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|"
+            r"octobre|novembre|décembre) \d{4}\b",
+        ),
+        "es": (
+            r"^(?:por [A-ZÁÉÍÓÚ]|publicado|actualizado)",
+            r"\b\d{1,2} de (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|"
+            r"octubre|noviembre|diciembre)(?: de)? \d{4}\b",
+        ),
+    },
+    "cta": {
+        "en": (
+            r"^(?:sign up|subscribe(?: now| today)?|subscribe (?:&|and) save|register|log ?in|"
+            r"sign in|join now|learn more|see more|show more|load more|more|click here|"
+            r"donate(?: now)?|support us|contact us|got a tip\??)[!.]?$",
+        ),
+        "de": (
+            r"^(?:jetzt )?(?:anmelden|abonnieren|registrieren|einloggen|abo abschließen|"
+            r"mehr (?:laden|anzeigen)|weiterlesen)[!.]?$",
+        ),
+        "fr": (
+            r"^(?:s'inscrire|je m'inscris|s'abonner|je m'abonne|se connecter|voir plus|"
+            r"en savoir plus|lire la suite)[!.]?$",
+        ),
+        "es": (
+            r"^(?:suscríbete|suscribirse|regístrate|iniciar sesión|ver más|leer más|"
+            r"cargar más)[!.]?$",
+        ),
+    },
+}
+
+# concepts whose patterns carry their own case (capitalised names)
+CASE_SENSITIVE = frozenset({"bio"})
+
+# --------------------------------------------------------------------------- guards
+
+# A paragraph that reports on subscriptions, newsletters or paywalls is news, not a promo: third-
+# person reporting verbs, figures, sources. A line holding one of these is kept by the phrase
+# rules that are not anchored on unmistakable paywall wording.
+REPORTING: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"\b(?:said|says|told|reported|according to|announced|rose|fell|grew|increased|"
+        r"declined|percent|million|billion|per cent)\b",
+        r"\d+(?:[.,]\d+)?\s?%",
+    ),
+    "de": (r"\b(?:sagte|sagt|teilte mit|berichtete|laut|stieg|sank|prozent|millionen)\b",),
+    "fr": (r"\b(?:a déclaré|a dit|selon|a annoncé|a augmenté|a baissé|millions?|pour cent)\b",),
+    "es": (r"\b(?:dijo|afirmó|según|anunció|aumentó|cayó|millones|por ciento)\b",),
+}
+# Second-person address: the voice of a call to action.
+READER: dict[str, tuple[str, ...]] = {
+    "en": (r"\b(?:[Yy]ou|[Yy]our|[Yy]ou're|[Yy]ours)\b",),
+    "de": (r"\b(?:Sie|Ihr|Ihre|Ihren|Ihrem|dich|dein|deine)\b",),
+    "fr": (r"\b(?:[Vv]ous|[Vv]otre|[Vv]os)\b",),
+    "es": (r"\b(?:[Tt]u|[Tt]us|[Uu]sted|[Tt]e)\b",),
+}
