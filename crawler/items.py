@@ -21,8 +21,8 @@ class Page:
     body: str  # decoded by Scrapy (header, BOM, meta charset, then detection)
     http_status: int
     fetched_at: datetime
-    encoding: str | None = None
     hints: dict[str, Any] = field(default_factory=dict)  # from sitemaps/feeds: title, dates
+    aliases: tuple[str, ...] = ()  # other URLs that led here (redirect sources, request URL)
 
 
 @dataclass
@@ -30,6 +30,8 @@ class ArticleRow:
     """One row of the ``articles`` table (see ``pipelines.schema.ARTICLES``)."""
 
     row: dict[str, Any]
+    aliases: tuple[str, ...] = ()
+    lastmod: datetime | None = None  # what the sitemap/feed said, for the next run's decision
 
     @property
     def canonical_url(self) -> str:

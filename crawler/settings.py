@@ -28,6 +28,12 @@ REDIRECT_MAX_TIMES = 10
 HTTPERROR_ALLOWED_CODES: list[int] = []  # errors reach the spider's errback and become rejects
 DNS_TIMEOUT = 15
 
+# --- Safety: links, sitemaps and redirects never reach private, loopback, link-local or cloud
+# metadata addresses, nor non-http(s) schemes (crawler/guard.py); the configured sites are trusted.
+DOWNLOADER_MIDDLEWARES = {"crawler.guard.AddressGuardMiddleware": 75}  # before robots.txt (100)
+GUARD_ENABLED = True
+GUARD_ALLOWED_NETWORKS: list[str] = []  # e.g. ["10.20.0.0/16"] for an intranet news site
+
 # --- Output: the dataset, its rejects, and where they live.
 OUTPUT_DIR = "output"
 SITES_FILE = "sites.toml"
@@ -45,15 +51,21 @@ EXTRACT_MIN_WORDS = 40
 EXTRACT_MAX_TASKS_PER_WORKER = 2000  # recycle workers now and then: bounded memory
 
 DEDUP_ENABLED = True
+STATE_ENABLED = True  # OUTPUT_DIR/state.sqlite: later runs skip what earlier runs stored
+EXTENSIONS = {
+    "crawler.state.StateExtension": 0,
+    "crawler.progress.ProgressLog": 500,
+    "scrapy.extensions.logstats.LogStats": None,  # replaced by the progress line
+}
+PROGRESS_INTERVAL = 30.0  # seconds between progress lines
 
 PARQUET_ENABLED = True
 PARQUET_COMPRESSION = "zstd"
 PARQUET_ROWS_PER_FILE = 2000  # one row group per file; a new file after this many rows
 PARQUET_FLUSH_SECONDS = 300  # ...or after this long, so a slow crawl still lands data often
 
-# --- Logging: one progress line a minute, suited to a terminal and to a cron log.
+# --- Logging: INFO shows the progress line and the end-of-run summary.
 LOG_LEVEL = "INFO"
-LOGSTATS_INTERVAL = 60.0
 
 # --- Engine: Scrapy 2.19's defaults (asyncio reactor) are what we want; nothing to change.
 

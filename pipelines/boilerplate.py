@@ -7,9 +7,9 @@ makes a promo:
 * ``paywall_markup`` reads schema.org ``isAccessibleForFree`` (JSON-LD, microdata) and the
   ``hasPart.cssSelector`` that names the gated article content.
 * ``prune_tree`` removes promo elements before extraction (attribute vocabulary, e-mail forms,
-  small boxes around a subscribe link, per-site selectors). Guards: an element holding a large
-  share of the page's paragraph text, the ``<h1>``, ``articleBody``, the gated content or a
-  ``keep_selectors`` match is never removed.
+  small boxes around a subscribe link, per-site selectors). Guards: an element holding more than
+  ``PRUNE_MAX_SHARE`` of the page's paragraph text, or holding the ``<h1>``, the gated content or
+  a ``keep_selectors`` match, is never removed.
 * ``filter_paragraphs`` works on extracted paragraphs: headline repeated at the top, exact
   repeats, short calls to action and page chrome, promo blocks, related-article lists, bios, and
   the paywall tail (cut from its first line to the end, which flags the article truncated).
@@ -220,7 +220,7 @@ def _gate_missing(tree: HtmlElement, selectors: list[str]) -> bool:
 
 
 def markup_concept(node: HtmlElement) -> str | None:
-    """The promo concept an element's class / id / role / aria / data attributes name, if any."""
+    """The promo concept an element's class / id / role / aria-label attributes name, if any."""
     get = node.get
     attrs = f"{get('class', '')} {get('id', '')} {get('role', '')} {get('aria-label', '')}"
     if len(attrs) == 3:
@@ -268,7 +268,8 @@ class _Guard:
                 self.ancestors.update(node.iterancestors())
                 self.kept.update(node.iter())
         body = tree.find("body")
-        self.limit = max(PRUNE_MAX_SHARE * _p_chars(body if body is not None else tree), PRUNE_MIN_GUARD)
+        total = _p_chars(body if body is not None else tree)
+        self.limit = max(PRUNE_MAX_SHARE * total, PRUNE_MIN_GUARD)
 
     def allows(self, node: HtmlElement, *, explicit: bool = False) -> bool:
         if node in self.ancestors or node in self.kept:

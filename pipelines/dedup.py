@@ -1,59 +1,72 @@
-"""Drop what is already stored: the same article under another URL, or the same text twice.
+"""Skip what is already stored: the same article under another URL, or the same text twice.
 
-Keys are the canonical URL first (``<link rel=canonical>``, tracking parameters stripped), then the
-content hash of the cleaned text (syndicated copies, print and AMP versions). A duplicate is not
-lost: it becomes a ``Reject`` row (``duplicate_url`` / ``duplicate_content``) naming what it
-duplicates. Keys are kept as 8-byte digests, so memory stays small on long crawls.
+The canonical URL decides first (``<link rel=canonical>``, tracking parameters stripped), then the
+content hash of the cleaned text (syndicated copies, print and AMP versions). Both are checked
+against this run's articles still in the write buffer and against the cross-run store
+(``crawler.state``), so memory stays bounded however long the crawl.
+
+- same canonical URL, same text as stored → ``duplicate_url`` (unchanged);
+- same canonical URL, new text (the sitemap said it changed) → a new row: the article's update;
+- another canonical URL with the same text → ``duplicate_content``.
+
+A duplicate is not lost: it becomes a ``Reject`` row naming what it duplicates, and its URLs are
+remembered as aliases, so the next run does not fetch them.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import ArticleRow, Reject
-
-
-def _key(value: str) -> bytes:
-    return hashlib.blake2b(value.encode(), digest_size=8).digest()
+from crawler.state import StateStore, state_of
 
 
 class DedupPipeline:
     """Let the first copy of an article through; turn later copies into rejects."""
 
-    def __init__(self, stats: Any) -> None:
-        self.stats = stats
-        self.urls: dict[bytes, str] = {}
-        self.hashes: dict[bytes, str] = {}
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DedupPipeline:
         if not crawler.settings.getbool("DEDUP_ENABLED"):
             raise NotConfigured("DEDUP_ENABLED is off")
-        return cls(crawler.stats)
+        return cls(crawler)
+
+    @property
+    def state(self) -> StateStore:
+        return state_of(self.crawler)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleRow):
             return item
-        url_key, text_key = _key(item.canonical_url), _key(item.content_hash)
-        if url_key in self.urls:
-            return self._duplicate(item, "duplicate_url", self.urls[url_key])
-        if text_key in self.hashes:
-            return self._duplicate(item, "duplicate_content", self.hashes[text_key])
-        self.urls[url_key] = item.canonical_url
-        self.hashes[text_key] = item.canonical_url
+        url, digest = item.canonical_url, item.content_hash
+        state = self.state
+        if url in state.pending_urls:
+            return self._duplicate(item, "duplicate_url", url, "fetched earlier in this run")
+        stored = state.lookup(url)
+        if stored is not None and stored.content_hash == digest:
+            return self._duplicate(item, "duplicate_url", url, "unchanged since stored")
+        original = state.pending_hashes.get(digest) or state.by_hash(digest)
+        if original is not None and original != url:
+            return self._duplicate(item, "duplicate_content", original, "same text")
+        if stored is not None:
+            self.stats.inc_value("newsclean/dedup/updated")
+        state.reserve(url, digest)
         return item
 
-    def _duplicate(self, item: ArticleRow, reason: str, original: str) -> Reject:
+    def _duplicate(self, item: ArticleRow, reason: str, original: str, why: str) -> Reject:
         self.stats.inc_value(f"newsclean/dedup/{reason}")
         row = item.row
+        self.state.add_aliases({row["url"], *item.aliases} - {original}, original)
         return Reject(
             url=row["url"],
             reason=reason,
             site=row["site"],
-            detail=f"same as {original}",
+            detail=f"{why}: {original}",
             http_status=row["http_status"],
             fetched_at=row["fetched_at"],
         )

@@ -244,7 +244,11 @@ class ExtractPipeline:
         if found is None:
             return self._reject(item, "not_article", "no article text found")
         self.stats.inc_value("newsclean/extract/articles")
-        return ArticleRow(row=build_row(item, found, getattr(spider, "crawl_id", None)))
+        return ArticleRow(
+            row=build_row(item, found, getattr(spider, "crawl_id", None)),
+            aliases=item.aliases,
+            lastmod=item.hints.get("lastmod"),
+        )
 
     def _reject(self, item: Any, reason: str, detail: str) -> Any:
         self.stats.inc_value(f"newsclean/extract/{reason}")

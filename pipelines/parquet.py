@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import ArticleRow, Reject
+from crawler.state import Key, state_of
 from pipelines.schema import SCHEMA_VERSION, TABLES
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,19 @@ def write_atomic(table: pa.Table, path: Path, compression: str = "zstd") -> None
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def state_key(item: ArticleRow) -> Key:
+    """What the cross-run store records of an article row once its file is committed."""
+    row = item.row
+    return Key(
+        canonical_url=row["canonical_url"],
+        content_hash=row["content_hash"],
+        fetched_at=row["fetched_at"],
+        lastmod=item.lastmod,
+        crawl_id=row["crawl_id"],
+        aliases=(row["url"], *item.aliases),
+    )
 
 
 class OutputError(OSError):
@@ -73,16 +87,20 @@ class DatasetWriter:
         self.prefix = prefix
         self.compression = compression
         self.rows: list[dict[str, Any]] = []
+        self.keys: list[Key] = []  # state keys of the buffered rows (articles only)
         self.files: list[Path] = []
         self.written = 0
 
-    def add(self, row: dict[str, Any]) -> None:
+    def add(self, row: dict[str, Any], key: Key | None = None) -> None:
         self.rows.append(row)
+        if key is not None:
+            self.keys.append(key)
 
-    def take(self) -> list[dict[str, Any]]:
-        """Hand over the buffered rows (for writing off the reactor thread)."""
+    def take(self) -> tuple[list[dict[str, Any]], list[Key]]:
+        """Hand over the buffered rows and their keys (for writing off the reactor thread)."""
         rows, self.rows = self.rows, []
-        return rows
+        keys, self.keys = self.keys, []
+        return rows, keys
 
     def next_path(self) -> Path:
         path = self.directory / f"{self.prefix}-{len(self.files):05d}.parquet"
@@ -146,14 +164,15 @@ class ParquetPipeline:
             )
 
     async def process_item(self, item: Any) -> Any:
+        key = None
         if isinstance(item, ArticleRow):
-            table, row = "articles", item.row
+            table, row, key = "articles", item.row, state_key(item)
         elif isinstance(item, Reject):
             table, row = "rejects", self.reject_row(item)
         else:
             return item
         writer = self.writers[table]
-        writer.add(row)
+        writer.add(row, key)
         self.stats.inc_value(f"newsclean/{table}/buffered")
         if len(writer.rows) >= self.config.rows_per_file:
             await self.flush(writer)
@@ -170,27 +189,32 @@ class ParquetPipeline:
     async def flush(self, writer: DatasetWriter) -> None:
         """Write the writer's buffered rows as one file, in a thread (pyarrow frees the GIL)."""
         self.last_flush = time.monotonic()
-        rows = writer.take()
+        rows, keys = writer.take()
         if not rows:
             return
         path = writer.next_path()
         try:
             await asyncio.to_thread(writer.write, rows, path)
         except OSError as exc:
-            self.output_failed(writer, rows, path, exc)
+            self.output_failed(writer, rows, keys, path, exc)
             return
+        if keys:  # only now, with the file in place, may the store say they are stored
+            state_of(self.crawler).commit(path, keys)
         table = writer.schema.metadata[b"newsclean.table"].decode()
         self.stats.inc_value(f"newsclean/{table}/written", len(rows))
         self.stats.inc_value("newsclean/parquet/files")
         logger.debug("wrote %d rows to %s", len(rows), path)
 
-    def output_failed(self, writer: DatasetWriter, rows: list, path: Path, exc: OSError) -> None:
+    def output_failed(
+        self, writer: DatasetWriter, rows: list, keys: list[Key], path: Path, exc: OSError
+    ) -> None:
         """The dataset cannot be written (read-only, disk full): keep the rows, stop the crawl.
 
         The rows go back into the buffer for one more try at close; the run ends with
         ``finish_reason`` ``output_error`` and a non-zero exit status either way.
         """
         writer.rows[:0] = rows
+        writer.keys[:0] = keys
         logger.error("cannot write %s: %s", path, exc)
         self.stats.set_value("newsclean/output_error", f"{path}: {exc}")
         if not self.closing:

@@ -2,7 +2,7 @@
 
 Two kinds of vocabulary, as trafilatura's ``xpaths.py`` keeps its own:
 
-* ``MARKUP_WORD`` / ``MARKUP_PART``: tokens of class / id / role / aria / data attributes that
+* ``MARKUP_WORD`` / ``MARKUP_PART``: tokens of class / id / role / aria-label attributes that
   name a promo element, by concept. A ``WORD`` entry must equal one or more consecutive words of the
   lower-cased attribute values split at spaces, ``-`` and ``_`` (``"ad"`` matches ``ad-slot`` and
   ``top_ad``, never ``header``; ``"read-more"`` matches ``btn-read-more``); a ``PART`` entry may sit
@@ -117,7 +117,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "subscribe": {
         "en": (
             r"^subscribe\b(?! to (?:the|a|this) (?:idea|view|theory|notion)\b)",
-            r"^(?:get|start|try) (?:a |your )?(?:digital )?(?:subscription|\d+ (?:days|weeks?|months?) "
+            r"^(?:get|start|try) (?:a |your )?(?:digital )?"
+            r"(?:subscription|\d+ (?:days|weeks?|months?) "
             r"(?:free|for))\b",
             r"^(?:support|fund) (?:our|independent|quality) (?:journalism|reporting)\b",
             r"^(?:become a (?:member|subscriber|supporter))\b",
@@ -128,7 +129,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"^already (?:a subscriber|have an account)\b",
             r"^not sure which email you used\b",
             r"\bsubscribe (?:now|today|here)\b[!.]?$",
-            r"^(?:please )?(?:consider )?(?:subscribing|donating|making a (?:donation|contribution))\b",
+            r"^(?:please )?(?:consider )?"
+            r"(?:subscribing|donating|making a (?:donation|contribution))\b",
         ),
         "de": (
             r"^(?:jetzt )?abonnieren\b",
@@ -210,7 +212,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"instagram|x|linkedin|youtube|tiktok)\b",
             r"^(?:like|enjoy(?:ed)?) this (?:story|article)\?",
             r"^this copy is for your personal,? non-commercial use\b",
-            r"^(?:write to|reach|contact|email) (?:the )?(?:author|reporters?|writers?|[A-Z][\w.'-]+"
+            r"^(?:write to|reach|contact|email) (?:the )?"
+            r"(?:author|reporters?|writers?|[A-Z][\w.'-]+"
             r"(?: [A-Z][\w.'-]+){0,3}) (?:at|on|via) \S+(?:@|twitter|\.com)",
         ),
         "de": (
@@ -249,7 +252,10 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "readmore": {
-        "en": (r"^(?:read more|read also|also read|see also|related|more|watch|listen)\s*[:|›»]\s*\S",),
+        "en": (
+            r"^(?:read more|read also|also read|see also|related|more|watch|listen)"
+            r"\s*[:|›»]\s*\S",
+        ),
         "de": (r"^(?:lesen sie auch|mehr zum thema|auch interessant)\s*[:|›»]\s*\S",),
         "fr": (r"^(?:(?:à|a) lire aussi|lire aussi|voir aussi)\s*[:|›»]\s*\S",),
         "es": (r"^(?:lee también|te puede interesar|más información)\s*[:|›»]\s*\S",),
@@ -289,7 +295,9 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "consent": {
-        "en": (r"^(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies)\b",),
+        "en": (
+            r"^(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies)\b",
+        ),
         "de": (r"^(?:wir verwenden cookies|diese (?:seite|website) verwendet cookies)\b",),
         "fr": (r"^(?:nous utilisons des cookies|ce site utilise des cookies)\b",),
         "es": (r"^(?:utilizamos cookies|este sitio (?:web )?utiliza cookies)\b",),
@@ -318,7 +326,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "en": (
             r"^(?:by [A-Z]|(?:last )?updated\b|published\b|posted\b)",
-            r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b",
+            r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? "
+            r"\d{1,2},? \d{4}\b",
         ),
         "de": (
             r"^(?:von [A-ZÄÖÜ]|veröffentlicht|aktualisiert|stand:)",

@@ -25,8 +25,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery
+from crawler.guard import BlockedRequest
 from crawler.items import Page, Reject
 from crawler.sites import Site, load_sites
+from crawler.state import StateStore, state_of
 from crawler.urls import canonicalize, host_of
 
 ARTICLE_PRIORITY = 10  # drain article requests first: the queue stays short on big sitemaps
@@ -56,6 +58,11 @@ class NewsSpider(scrapy.Spider):
             for host in site.hosts:
                 spider._by_host.setdefault(host, site)
         return spider
+
+    @property
+    def state(self) -> StateStore:
+        """The cross-run store: what earlier runs stored, so it is not fetched again."""
+        return state_of(self.crawler)
 
     def rules_for(self, site: str) -> Any:
         """The per-site boilerplate rules, for the extract pipeline."""
@@ -135,6 +142,12 @@ class NewsSpider(scrapy.Spider):
         if not discovery.is_fresh(entry, site.max_age_days, now):
             self._stat("discovery/too_old")
             return
+        stored = self.state.lookup(url)
+        if stored is not None and not stored.changed_since(entry.lastmod):
+            self._stat("state/skipped_known")
+            return
+        if stored is not None:
+            self._stat("state/refetch_changed")
         if self._queued[site.name] >= site.max_pages:
             self._stat(f"site/{site.name}/max_pages_reached")
             return
@@ -156,8 +169,11 @@ class NewsSpider(scrapy.Spider):
             yield self._reject(response.url, site, "non_html", kind, response.status)
             return
         self._stat("fetch/articles")
+        url = canonicalize(response.url)
+        sources = (*response.request.meta.get("redirect_urls", ()), response.request.url)
         yield Page(
-            url=canonicalize(response.url),
+            url=url,
+            aliases=tuple(dict.fromkeys(canonicalize(u) for u in sources if u != url)),
             site=site,
             body=_text(response),
             http_status=response.status,
@@ -240,6 +256,8 @@ def _failure_reason(failure: Failure) -> tuple[str, str, int | None]:
     if isinstance(exc, HttpError):
         status = exc.response.status
         return f"http_{status}", f"HTTP {status}", status
+    if isinstance(exc, BlockedRequest):
+        return "blocked_address", str(exc)[:300], None
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
         reason = "robots_disallowed" if "robots.txt" in text else "ignored"

@@ -1,0 +1,287 @@
+"""The cross-run store: which articles are stored, under which URLs, and when.
+
+An SQLite database in WAL mode at ``OUTPUT_DIR/state.sqlite``. The Parquet dataset is the truth and
+this store is its index: a row's keys enter the store only after the file that holds the row has
+been renamed into place, and at start-up every dataset file the store has not seen yet (a run
+killed between the rename and the commit) is read back into it. So a crash never makes the store
+claim an article the dataset lacks, and never makes a later run store one twice.
+
+Tables:
+- ``articles``: canonical URL → content hash, when it was fetched, the sitemap/feed ``lastmod``.
+- ``aliases``: every URL that led to a stored article (redirect sources, fetched URLs, canonicals).
+- ``files``: dataset files already indexed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow.parquet as pq
+from scrapy import signals
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    canonical_url TEXT PRIMARY KEY,
+    content_hash  TEXT NOT NULL,
+    fetched_at    TEXT NOT NULL,
+    lastmod       TEXT,
+    crawl_id      TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_hash ON articles (content_hash);
+CREATE TABLE IF NOT EXISTS aliases (
+    url           TEXT PRIMARY KEY,
+    canonical_url TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY
+);
+"""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the store knows of one article."""
+
+    canonical_url: str
+    content_hash: str
+    fetched_at: datetime
+    lastmod: datetime | None
+
+    def changed_since(self, lastmod: datetime | None) -> bool:
+        """Does a sitemap/feed ``lastmod`` say the article changed after we stored it?"""
+        if lastmod is None:
+            return False
+        return lastmod > (self.lastmod or self.fetched_at)
+
+
+@dataclass(frozen=True)
+class Key:
+    """The keys of one stored row, recorded when its file is committed."""
+
+    canonical_url: str
+    content_hash: str
+    fetched_at: datetime
+    lastmod: datetime | None
+    crawl_id: str
+    aliases: tuple[str, ...] = ()
+
+
+def _ts(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class StateStore:
+    """The store of one ``OUTPUT_DIR``; open it with ``StateStore.open(output_dir)``."""
+
+    def __init__(self, db: sqlite3.Connection, root: Path) -> None:
+        self.db = db
+        self.root = root
+        # Articles of this run not yet in a committed file: bounded by the writer's buffer.
+        self.pending_urls: dict[str, str] = {}
+        self.pending_hashes: dict[str, str] = {}
+
+    @classmethod
+    def open(cls, output_dir: Path, in_memory: bool = False) -> StateStore:
+        """Open (or create) the store of ``output_dir``; ``in_memory`` keeps it for one run."""
+        output_dir.mkdir(parents=True, exist_ok=True)
+        where = ":memory:" if in_memory else output_dir / "state.sqlite"
+        db = sqlite3.connect(where, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA busy_timeout=10000")
+        db.executescript(SCHEMA)
+        store = cls(db, output_dir)
+        if not in_memory:
+            store.reconcile()
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---------------------------------------------------------------- reads
+
+    def lookup(self, url: str) -> Stored | None:
+        """The stored article that ``url`` (canonical or alias) leads to, if any."""
+        row = self.db.execute(
+            "SELECT a.canonical_url, a.content_hash, a.fetched_at, a.lastmod FROM articles a "
+            "WHERE a.canonical_url = ?1 OR a.canonical_url = "
+            "(SELECT canonical_url FROM aliases WHERE url = ?1) LIMIT 1",
+            (url,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Stored(row[0], row[1], _dt(row[2]), _dt(row[3]))  # type: ignore[arg-type]
+
+    def by_hash(self, content_hash: str) -> str | None:
+        """The canonical URL of a stored article with exactly this text."""
+        row = self.db.execute(
+            "SELECT canonical_url FROM articles WHERE content_hash = ? LIMIT 1", (content_hash,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    # ---------------------------------------------------------------- writes
+
+    def commit(self, path: Path | None, keys: list[Key]) -> None:
+        """Record the keys of a committed file (and the file itself) in one transaction."""
+        with self._transaction():
+            for key in keys:
+                self.db.execute(
+                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?) ON CONFLICT (canonical_url) DO "
+                    "UPDATE SET content_hash = excluded.content_hash, "
+                    "fetched_at = excluded.fetched_at, lastmod = excluded.lastmod, "
+                    "crawl_id = excluded.crawl_id WHERE excluded.fetched_at >= fetched_at",
+                    (key.canonical_url, key.content_hash, _ts(key.fetched_at),
+                     _ts(key.lastmod), key.crawl_id),
+                )
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO aliases VALUES (?, ?)",
+                    [(alias, key.canonical_url) for alias in {*key.aliases, key.canonical_url}],
+                )
+            if path is not None:
+                self.db.execute("INSERT OR IGNORE INTO files VALUES (?)", (self._rel(path),))
+        for key in keys:
+            self.pending_urls.pop(key.canonical_url, None)
+            self.pending_hashes.pop(key.content_hash, None)
+
+    def reserve(self, canonical_url: str, content_hash: str) -> None:
+        """Mark an article as on its way to the dataset (buffered, not yet committed)."""
+        self.pending_urls[canonical_url] = content_hash
+        self.pending_hashes[content_hash] = canonical_url
+
+    def add_aliases(self, aliases: Iterable[str], canonical_url: str) -> None:
+        with self._transaction():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO aliases VALUES (?, ?)",
+                [(alias, canonical_url) for alias in aliases],
+            )
+
+    def reconcile(self) -> int:
+        """Index dataset files the store has not seen (a run killed after a rename)."""
+        known = {row[0] for row in self.db.execute("SELECT path FROM files")}
+        added = 0
+        for path in sorted((self.root / "articles").glob("*/*.parquet")):
+            if self._rel(path) in known:
+                continue
+            self.commit(path, list(_keys_of_file(path)))
+            added += 1
+        return added
+
+    def forget_files(self, paths: Iterable[Path]) -> None:
+        with self._transaction():
+            self.db.executemany("DELETE FROM files WHERE path = ?",
+                                [(self._rel(p),) for p in paths])
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _rel(self, path: Path) -> str:
+        return str(path.relative_to(self.root))
+
+
+def _keys_of_file(path: Path) -> Iterator[Key]:
+    columns = ["canonical_url", "url", "content_hash", "fetched_at", "crawl_id"]
+    table = pq.read_table(path, columns=columns)
+    for row in table.to_pylist():
+        yield Key(row["canonical_url"], row["content_hash"], row["fetched_at"], None,
+                  row["crawl_id"], aliases=(row["url"],))
+
+
+class LockedError(RuntimeError):
+    """Another run holds ``OUTPUT_DIR``."""
+
+
+class RunLock:
+    """An exclusive lock on ``OUTPUT_DIR`` (``flock``), held for the life of a run.
+
+    The kernel drops it when the process dies, even by ``kill -9``: no stale lock files.
+    """
+
+    def __init__(self, output_dir: Path) -> None:
+        self.path = output_dir / ".lock"
+        self.handle: IO[str] | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+")  # noqa: SIM115 — held open for the whole run
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise LockedError(
+                f"{self.path.parent} is in use by {holder}; not starting a second run "
+                f"on the same OUTPUT_DIR"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%SZ}\n")
+        handle.flush()
+        self.handle = handle
+
+    def release(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
+
+class StateExtension:
+    """Holds the run's ``StateStore`` for the spider and the pipelines.
+
+    ``STATE_ENABLED = False`` keeps the store in memory: dedup still works within the run, but
+    every run starts afresh.
+    """
+
+    def __init__(self, output_dir: Path, persistent: bool) -> None:
+        self.output_dir = output_dir
+        self.persistent = persistent
+        self._store: StateStore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StateExtension:
+        settings = crawler.settings
+        ext = cls(Path(settings.get("OUTPUT_DIR")), settings.getbool("STATE_ENABLED"))
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    @property
+    def store(self) -> StateStore:
+        """The store, opened on first use (after the crawl started, not in ``from_crawler``)."""
+        if self._store is None:
+            self._store = StateStore.open(self.output_dir, in_memory=not self.persistent)
+        return self._store
+
+    def spider_closed(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def state_of(crawler: Any) -> StateStore:
+    """The run's store (the ``StateExtension`` must be enabled, as it is by default)."""
+    ext = crawler.get_extension(StateExtension)
+    if ext is None:
+        raise RuntimeError("crawler.state.StateExtension is not enabled in EXTENSIONS")
+    return ext.store

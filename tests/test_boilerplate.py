@@ -1,0 +1,410 @@
+"""The boilerplate layer: each rule family in more than one language, and the guards.
+
+Fixture pages are inline HTML; nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html as lxml_html
+
+from pipelines import boilerplate
+from pipelines.boilerplate import SiteRules, filter_paragraphs, paywall_markup, prune_tree
+from pipelines.extract import extract_article
+
+URL = "https://news.example/2024/05/01/story"
+
+# Prose paragraphs, long enough to be an article, in four languages.
+PROSE = {
+    "en": [
+        "The city council voted on Tuesday to expand the bus network to three new districts, "
+        "after a year of public hearings and a study of commuting patterns across the region.",
+        "Officials said the first routes would open in the autumn, with more to follow next "
+        "spring once new drivers have been hired and trained for the longer service hours.",
+        "Opponents argued that the plan would cost more than expected and asked the council to "
+        "publish the full budget before the next vote, which is scheduled for early June.",
+    ],
+    "de": [
+        "Der Stadtrat hat am Dienstag beschlossen, das Busnetz auf drei neue Bezirke "
+        "auszuweiten, nach einem Jahr öffentlicher Anhörungen und einer Studie zum Pendelverkehr.",
+        "Die ersten Linien sollen im Herbst starten, weitere im Frühjahr, sobald neue "
+        "Fahrerinnen und Fahrer eingestellt und für die längeren Betriebszeiten geschult sind.",
+        "Kritiker bemängelten, der Plan werde teurer als erwartet, und forderten den Rat auf, "
+        "vor der nächsten Abstimmung Anfang Juni den vollständigen Haushalt zu veröffentlichen.",
+    ],
+    "fr": [
+        "Le conseil municipal a voté mardi l'extension du réseau de bus à trois nouveaux "
+        "quartiers, après une année de consultations publiques et une étude sur les trajets.",
+        "Les premières lignes ouvriront à l'automne, les suivantes au printemps prochain, une "
+        "fois que de nouveaux conducteurs auront été recrutés et formés pour ces horaires.",
+        "Les opposants estiment que le projet coûtera plus cher que prévu et demandent la "
+        "publication du budget complet avant le prochain vote, prévu début juin au conseil.",
+    ],
+    "es": [
+        "El ayuntamiento aprobó el martes ampliar la red de autobuses a tres nuevos barrios, "
+        "tras un año de audiencias públicas y un estudio sobre los desplazamientos diarios.",
+        "Las primeras líneas abrirán en otoño y las demás la próxima primavera, cuando se hayan "
+        "contratado y formado nuevos conductores para los horarios más largos del servicio.",
+        "La oposición sostiene que el plan costará más de lo previsto y pide publicar el "
+        "presupuesto completo antes de la próxima votación, prevista para principios de junio.",
+    ],
+}
+LANGS = tuple(PROSE)
+
+
+def page(body: str, *, head: str = "", lang: str = "en") -> str:
+    return (
+        f'<html lang="{lang}"><head><title>Buses for three districts</title>{head}</head>'
+        f"<body><article>{body}</article></body></html>"
+    )
+
+
+def paragraphs(lang: str) -> str:
+    return "".join(f"<p>{text}</p>" for text in PROSE[lang])
+
+
+def kept(lines: list[str], **kwargs) -> list[str]:
+    return filter_paragraphs(lines, **kwargs).kept
+
+
+# --------------------------------------------------------------------------- markup prune
+
+
+PROMO_MARKUP = {
+    "en": '<div class="newsletter-signup"><p>Get the morning briefing every day.</p>'
+    '<form><input type="email" name="email"><button>Go</button></form></div>',
+    "de": '<div class="abo-teaser"><p>Lesen Sie alle Artikel mit unserem Digitalpaket.</p></div>',
+    "fr": '<section class="bloc-promo"><p>Découvrez toutes nos offres numériques.</p></section>',
+    "es": '<div id="suscripcion-box"><p>Accede a todo el contenido con tu cuenta.</p></div>',
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_markup_prune_removes_promo_boxes(lang: str) -> None:
+    prose = PROSE[lang]
+    body = f"<p>{prose[0]}</p>{PROMO_MARKUP[lang]}<p>{prose[1]}</p><p>{prose[2]}</p>"
+    article = extract_article(page(body, lang=lang), URL, min_words=0)
+    assert article is not None
+    assert article.text.splitlines() == prose
+    assert any(line.startswith("markup:") for line in article.boilerplate)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_markup_prune_removes_a_small_box_around_a_subscribe_link(lang: str) -> None:
+    prose = PROSE[lang]
+    box = (
+        '<div class="box"><div class="box-title">The Weekly</div>'
+        '<div class="box-body"><p>Independent, in depth, every week.</p>'
+        '<a href="/subscribe?src=box">Join</a></div></div>'
+    )
+    body = f"<p>{prose[0]}</p>{box}<p>{prose[1]}</p><p>{prose[2]}</p>"
+    article = extract_article(page(body, lang=lang), URL, min_words=0)
+    assert article is not None
+    assert article.text.splitlines() == prose
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_markup_prune_never_removes_the_container_of_the_story(lang: str) -> None:
+    """A promo word on the element that holds the whole article must not empty the page."""
+    body = f'<div class="paywall premium-content newsletter">{paragraphs(lang)}</div>'
+    article = extract_article(page(body, lang=lang), URL, min_words=0)
+    assert article is not None
+    assert article.text.splitlines() == PROSE[lang]
+
+
+def test_markup_prune_never_removes_the_gated_content() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "isAccessibleForFree": false,'
+        ' "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": false,'
+        ' "cssSelector": ".subscriber-only"}}</script>'
+    )
+    prose = PROSE["en"]
+    body = (
+        f"<p>{prose[0]}</p>"
+        f'<div class="subscriber-only promo"><p>{prose[1]}</p><p>{prose[2]}</p></div>'
+    )
+    tree = lxml_html.fromstring(page(body, head=head))
+    gate = paywall_markup(tree)
+    assert gate.paywalled is True and gate.selectors == (".subscriber-only",)
+    assert gate.truncated is False  # the gated part is on the page
+    prune_tree(tree, protect=gate.selectors)
+    assert prose[2] in tree.text_content()
+
+
+def test_markup_prune_reports_what_it_removed() -> None:
+    tree = lxml_html.fromstring(page(paragraphs("en") + PROMO_MARKUP["en"]))
+    pruned = prune_tree(tree)
+    assert pruned.removed == ["markup:newsletter: Get the morning briefing every day. Go"]
+    assert "briefing" not in tree.text_content()
+
+
+# --------------------------------------------------------------------------- paywall flags
+
+
+def test_paywall_markup_reads_json_ld_and_microdata() -> None:
+    closed = '<script type="application/ld+json">{"isAccessibleForFree": "False"}</script>'
+    free = '<script type="application/ld+json">{"isAccessibleForFree": true}</script>'
+    micro = '<meta itemprop="isAccessibleForFree" content="false">'
+    assert paywall_markup(lxml_html.fromstring(page("<p>x</p>", head=closed))).paywalled is True
+    assert paywall_markup(lxml_html.fromstring(page("<p>x</p>", head=free))).paywalled is False
+    assert paywall_markup(lxml_html.fromstring(page("<p>x</p>", head=micro))).paywalled is True
+    assert paywall_markup(lxml_html.fromstring(page("<p>x</p>"))).paywalled is None
+
+
+def test_gated_content_missing_from_the_page_means_truncated() -> None:
+    head = (
+        '<script type="application/ld+json">{"hasPart": {"isAccessibleForFree": "False",'
+        ' "cssSelector": ".locked"}}</script>'
+    )
+    gate = paywall_markup(lxml_html.fromstring(page(paragraphs("en"), head=head)))
+    assert gate.paywalled is True and gate.truncated is True
+
+
+# --------------------------------------------------------------------------- phrase filter
+
+
+PROMO_LINES = {
+    "en": ["Subscribe now", "Sign up for our emails", "Advertisement", "Share this article"],
+    "de": ["Jetzt abonnieren", "Anzeige", "Newsletter abonnieren und informiert bleiben", "Teilen"],
+    "fr": ["Abonnez-vous", "Passer la publicité", "Partager", "Inscrivez-vous à notre newsletter"],
+    "es": ["Suscríbete", "Publicidad", "Compartir", "Inicia sesión para comentar"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_phrase_filter_drops_calls_to_action_between_paragraphs(lang: str) -> None:
+    prose = PROSE[lang]
+    promo = PROMO_LINES[lang]
+    lines = [prose[0], promo[0], promo[1], prose[1], promo[2], promo[3], prose[2]]
+    result = filter_paragraphs(lines)
+    assert result.kept == prose
+    assert len(result.removed) == 4
+    assert not result.truncated
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_promo_block_takes_the_lines_that_address_the_reader(lang: str) -> None:
+    block = {
+        "en": ["Subscribe to The Paper", "Independent news for your inbox and your weekend."],
+        "de": ["Jetzt abonnieren", "Holen Sie sich Ihre tägliche Dosis Nachrichten."],
+    }[lang]
+    prose = PROSE[lang]
+    assert kept([prose[0], *block, prose[1], prose[2]]) == prose
+
+
+# --------------------------------------------------------------------------- paywall tail
+
+
+PAYWALL_TAILS = {
+    "en": ["To continue reading, subscribe for $1 a week.", "Already a subscriber? Log in"],
+    "de": ["Lesen Sie jetzt weiter mit SZ Plus", "2 Wochen kostenlos testen"],
+    "fr": [
+        "Il vous reste 57% de cet article à lire. La suite est réservée aux abonnés.",
+        "Déjà abonné ? Se connecter",
+    ],
+    "es": ["Para seguir leyendo, suscríbete", "¿Ya eres suscriptor? Inicia sesión"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_paywall_tail_is_cut_and_flags_truncated(lang: str) -> None:
+    prose = PROSE[lang]
+    result = filter_paragraphs([*prose, *PAYWALL_TAILS[lang], "Short"])
+    assert result.kept == prose
+    assert result.truncated and result.paywall_text
+    assert all(line.startswith("paywall: ") for line in result.removed)
+
+
+def test_paywall_notice_with_the_story_after_it_is_not_a_tail() -> None:
+    prose = PROSE["en"]
+    result = filter_paragraphs([prose[0], "Already a subscriber? Log in", prose[1], prose[2]])
+    assert result.kept == prose
+    assert result.paywall_text and not result.truncated
+
+
+# --------------------------------------------------------------------------- repeats
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es"])
+def test_exact_repeated_paragraphs_are_dropped(lang: str) -> None:
+    prose = PROSE[lang]
+    result = filter_paragraphs([*prose, *prose])  # the body emitted twice
+    assert result.kept == prose
+    assert all(line.startswith("repeat: ") for line in result.removed)
+
+
+def test_short_repeats_and_repeated_questions_stay() -> None:
+    question = "What made you start cooking for an audience of strangers on the internet?"
+    lines = ["Round one", PROSE["en"][0], question, "Round two", PROSE["en"][1], question]
+    assert kept(lines, title="Cooking for strangers") == lines
+
+
+# --------------------------------------------------------------------------- headline
+
+
+@pytest.mark.parametrize(
+    ("title", "first"),
+    [
+        ("Buses for three districts", "Buses for three districts"),
+        ("Opinion | Des bus pour trois quartiers", "Des bus pour trois quartiers"),
+        ("Busse für drei Bezirke – Stadtrat stimmt zu", "Busse für drei Bezirke - Stadtrat stimmt"),
+    ],
+)
+def test_headline_repeated_at_the_top_is_dropped(title: str, first: str) -> None:
+    lines = [first, *PROSE["en"]]
+    result = filter_paragraphs(lines, title=title)
+    assert result.kept == PROSE["en"]
+    assert result.removed == [f"headline: {first}"]
+
+
+def test_headline_without_a_title_is_dropped_by_shape() -> None:
+    assert kept(["Des bus pour trois quartiers", *PROSE["fr"]]) == PROSE["fr"]
+
+
+def test_standfirst_heading_equal_to_the_description_is_dropped() -> None:
+    dek = "The council approved the plan after a year of hearings."
+    result = filter_paragraphs(
+        ["Buses for three districts", dek, *PROSE["en"]],
+        title="Buses for three districts",
+        description=dek,
+        headings=[dek],
+    )
+    assert result.kept == PROSE["en"]
+
+
+def test_a_lede_equal_to_the_description_stays() -> None:
+    """Many sites copy the first paragraph into the meta description: it is the article."""
+    lede = PROSE["en"][0]
+    assert kept(PROSE["en"], description=lede) == PROSE["en"]
+
+
+def test_dateline_above_the_text_is_dropped() -> None:
+    lines = ["By Jane Doe, May 1, 2024 10:32", *PROSE["en"]]
+    assert kept(lines, title="Buses") == PROSE["en"]
+    lines = ["Publié le 1 mai 2024 à 10h32", *PROSE["fr"]]
+    assert kept(lines, title="Bus") == PROSE["fr"]
+
+
+# --------------------------------------------------------------------------- related lists
+
+
+RELATED = {
+    "en": ["Related articles", "Mayor unveils new cycling plan", "Rail strike called off"],
+    "de": ["Mehr zum Thema", "Bürgermeister stellt Radwegeplan vor", "Bahnstreik abgesagt"],
+    "fr": ["À lire aussi", "Le maire présente son plan vélo", "La grève du rail est levée"],
+    "es": ["Te puede interesar", "El alcalde presenta su plan ciclista", "Desconvocada la huelga"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_related_list_is_dropped_up_to_the_next_paragraph(lang: str) -> None:
+    prose = PROSE[lang]
+    result = filter_paragraphs([prose[0], *RELATED[lang], prose[1], prose[2]])
+    assert result.kept == prose
+    assert [line.split(":")[0] for line in result.removed] == ["related"] * 3
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_related_list_ends_at_a_sentence(lang: str) -> None:
+    short = {"en": "The vote was close.", "de": "Die Abstimmung war knapp."}[lang]
+    lines = [PROSE[lang][0], RELATED[lang][0], RELATED[lang][1], short, PROSE[lang][1]]
+    assert kept(lines) == [PROSE[lang][0], short, PROSE[lang][1]]
+
+
+def test_read_more_links_bios_and_credits_are_dropped() -> None:
+    prose = PROSE["en"]
+    lines = [
+        prose[0],
+        "READ MORE: Mayor unveils new cycling plan",
+        prose[1],
+        "Photo: Jane Doe / Reuters",
+        prose[2],
+        "Jane Doe is a transport reporter at The Daily Example.",
+        "Additional reporting by John Roe",
+    ]
+    assert kept(lines) == prose
+
+
+# --------------------------------------------------------------------------- per-site rules
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_site_rules_remove_selectors_and_phrases(lang: str) -> None:
+    prose = PROSE[lang]
+    marker = {"en": "Brought to you by Acme", "es": "Patrocinado por Acme"}[lang]
+    body = (
+        f'<p>{prose[0]}</p><div class="acme-box"><p>{prose[1]} Acme.</p></div>'
+        f"<p>{marker}</p><p>{prose[1]}</p><p>{prose[2]}</p>"
+    )
+    rules = SiteRules(
+        remove_selectors=(".acme-box",), remove_phrases=(r"^(?:brought|patrocinado)",)
+    )
+    article = extract_article(page(body, lang=lang), URL, rules=rules, min_words=0)
+    assert article is not None
+    assert article.text.splitlines() == prose
+    assert any(line.startswith("markup:site: ") for line in article.boilerplate)
+    assert f"site: {marker}" in article.boilerplate
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_site_rules_keep_selectors_protect_an_element(lang: str) -> None:
+    prose = PROSE[lang]
+    body = f'<p>{prose[0]}</p><div class="related-facts"><p>{prose[1]}</p></div><p>{prose[2]}</p>'
+    tree = lxml_html.fromstring(page(body, lang=lang))
+    prune_tree(tree)
+    assert prose[1] not in tree.text_content()  # the vocabulary calls it related ...
+    tree = lxml_html.fromstring(page(body, lang=lang))
+    prune_tree(tree, SiteRules(keep_selectors=(".related-facts",)))
+    assert prose[1] in tree.text_content()  # ... the site says it is article
+
+
+# --------------------------------------------------------------------------- guards
+
+
+REPORTING = {
+    "en": [
+        "The newspaper said its digital subscriptions rose 12% last year, to 10 million "
+        "subscribers.",
+        "Subscribe buttons were added to every article, the company said in a statement.",
+        "Sign up for the service rose sharply in March, according to the regulator.",
+        "Readers who reached the paywall were asked to log in, the report found.",
+    ],
+    "de": [
+        "Die Zeitung teilte mit, die Zahl der Digital-Abonnenten sei um 12 Prozent gestiegen.",
+        "Jetzt abonnieren kann man das Blatt auch am Kiosk, sagte der Verlagschef.",
+    ],
+    "fr": [
+        "Le journal a annoncé que ses abonnements numériques ont augmenté de 12 %.",
+        "Abonnez-vous, disait la publicité, selon les documents consultés par l'AFP.",
+    ],
+    "es": [
+        "El diario anunció que sus suscripciones digitales crecieron un 12 % el año pasado.",
+        "Suscríbete, decía el anuncio, según los documentos revisados por la agencia.",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_reporting_sentences_about_subscriptions_stay(lang: str) -> None:
+    prose = PROSE[lang]
+    lines = [prose[0], *REPORTING[lang], prose[1], prose[2]]
+    result = filter_paragraphs(lines)
+    assert result.kept == lines
+    assert not result.paywall_text
+
+
+def test_a_long_paragraph_mentioning_newsletters_stays() -> None:
+    line = (
+        "The newsletter, which the company launched in 2019, now reaches readers in 40 "
+        "countries; its editor told staff that sign-ups for the newsletter had doubled, and "
+        "that a paid tier would follow in the spring."
+    )
+    assert kept([PROSE["en"][0], line, PROSE["en"][1]]) == [PROSE["en"][0], line, PROSE["en"][1]]
+
+
+def test_promo_kind_detects_promo_and_paywall_lines() -> None:
+    assert boilerplate.promo_kind("Subscribe Now!") == "subscribe"
+    assert boilerplate.promo_kind("Log in or create an account to continue") == "paywall"
+    assert boilerplate.promo_kind("Passer la publicité") == "ad"
+    assert boilerplate.promo_kind("この記事は会員限定です。") == "paywall"
+    assert boilerplate.promo_kind(PROSE["en"][0]) is None
