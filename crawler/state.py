@@ -14,8 +14,10 @@ Tables:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
+import logging
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -26,6 +28,8 @@ from typing import IO, Any
 
 import pyarrow.parquet as pq
 from scrapy import signals
+
+logger = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -254,6 +258,8 @@ class StateExtension:
     every run starts afresh.
     """
 
+    crawler: Any = None
+
     def __init__(self, output_dir: Path, persistent: bool) -> None:
         self.output_dir = output_dir
         self.persistent = persistent
@@ -263,8 +269,16 @@ class StateExtension:
     def from_crawler(cls, crawler: Any) -> StateExtension:
         settings = crawler.settings
         ext = cls(Path(settings.get("OUTPUT_DIR")), settings.getbool("STATE_ENABLED"))
+        ext.crawler = crawler
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.on_error, signal=signals.spider_error)
+        crawler.signals.connect(ext.on_error, signal=signals.item_error)
         return ext
+
+    def on_error(self, failure: Any, **_: Any) -> None:
+        """The store failed (disk full, read-only, corrupt): stop the run as an output error."""
+        if isinstance(failure.value, sqlite3.Error):
+            store_failed(self.crawler, failure.value)
 
     @property
     def store(self) -> StateStore:
@@ -285,3 +299,16 @@ def state_of(crawler: Any) -> StateStore:
     if ext is None:
         raise RuntimeError("crawler.state.StateExtension is not enabled in EXTENSIONS")
     return ext.store
+
+
+def store_failed(crawler: Any, exc: BaseException) -> None:
+    """Record that the dataset or its store cannot be written, and end the run."""
+    if crawler.stats.get_value("newsclean/output_error"):
+        return
+    logger.error("the dataset cannot be written: %s", exc)
+    crawler.stats.set_value("newsclean/output_error", str(exc))
+    if crawler.engine is not None and crawler.engine.running:
+        _closing.add(asyncio.ensure_future(crawler.engine.close_spider_async(reason="output_error")))
+
+
+_closing: set[asyncio.Future] = set()  # keep a reference until the close is done

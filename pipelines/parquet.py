@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -25,7 +26,7 @@ import pyarrow.parquet as pq
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import ArticleRow, Reject
-from crawler.state import Key, state_of
+from crawler.state import Key, state_of, store_failed
 from pipelines.schema import SCHEMA_VERSION, TABLES
 
 logger = logging.getLogger(__name__)
@@ -144,8 +145,6 @@ class ParquetPipeline:
         self.stats = crawler.stats
         self.writers: dict[str, DatasetWriter] = {}
         self.last_flush = time.monotonic()
-        self.closing = False
-        self.stopping: asyncio.Future | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ParquetPipeline:
@@ -169,6 +168,7 @@ class ParquetPipeline:
             table, row, key = "articles", item.row, state_key(item)
         elif isinstance(item, Reject):
             table, row = "rejects", self.reject_row(item)
+            self.stats.inc_value(f"newsclean/rejects/by_reason/{item.reason}")
         else:
             return item
         writer = self.writers[table]
@@ -199,7 +199,10 @@ class ParquetPipeline:
             self.output_failed(writer, rows, keys, path, exc)
             return
         if keys:  # only now, with the file in place, may the store say they are stored
-            state_of(self.crawler).commit(path, keys)
+            try:
+                state_of(self.crawler).commit(path, keys)
+            except sqlite3.Error as exc:  # the file is in place; the next run indexes it
+                store_failed(self.crawler, exc)
         table = writer.schema.metadata[b"newsclean.table"].decode()
         self.stats.inc_value(f"newsclean/{table}/written", len(rows))
         self.stats.inc_value("newsclean/parquet/files")
@@ -215,15 +218,8 @@ class ParquetPipeline:
         """
         writer.rows[:0] = rows
         writer.keys[:0] = keys
-        logger.error("cannot write %s: %s", path, exc)
-        self.stats.set_value("newsclean/output_error", f"{path}: {exc}")
-        if not self.closing:
-            self.closing = True
-            self.stopping = asyncio.ensure_future(
-                self.crawler.engine.close_spider_async(reason="output_error")
-            )
+        store_failed(self.crawler, OSError(f"cannot write {path}: {exc}"))
 
     async def close_spider(self) -> None:
-        self.closing = True
         for writer in self.writers.values():
             await self.flush(writer)

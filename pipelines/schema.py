@@ -58,4 +58,26 @@ REJECTS = pa.schema(
     metadata={"newsclean.table": "rejects", "newsclean.schema_version": str(SCHEMA_VERSION)},
 )
 
+_COUNTS = pa.map_(pa.string(), pa.int64())
+
+RUNS = pa.schema(
+    [
+        pa.field("crawl_id", pa.string(), nullable=False),
+        pa.field("started_at", _TS, nullable=False),
+        pa.field("finished_at", _TS, nullable=False),
+        pa.field("sites", _STRINGS, nullable=False),
+        pa.field("requests", pa.int64(), nullable=False),
+        pa.field("responses_by_status", _COUNTS, nullable=False),
+        pa.field("articles_written", pa.int64(), nullable=False),
+        pa.field("skipped_known", pa.int64(), nullable=False),
+        pa.field("duplicates", pa.int64(), nullable=False),
+        pa.field("rejects_by_reason", _COUNTS, nullable=False),
+        pa.field("errors", pa.int64(), nullable=False),
+        pa.field("finish_reason", pa.string(), nullable=False),
+        pa.field("exit_status", pa.int16(), nullable=False),
+        pa.field("schema_version", pa.int16(), nullable=False),
+    ],
+    metadata={"newsclean.table": "runs", "newsclean.schema_version": str(SCHEMA_VERSION)},
+)
+
 TABLES: dict[str, pa.Schema] = {"articles": ARTICLES, "rejects": REJECTS}

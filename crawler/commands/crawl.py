@@ -1,41 +1,86 @@
-"""``scrapy crawl``, with a checked sites file and an exit status cron and systemd can trust.
+"""``scrapy crawl``, with checks first, one run per output folder, and an exit status to trust.
 
-Before any request, the sites file of the ``news`` spider is validated and ``OUTPUT_DIR`` is
-checked: a bad file prints one line naming the file, the site and the field, and exits 2; so does an
-output folder that cannot be written. After the crawl, the exit status is 0 only
-when the run finished normally and something was fetched; 1 when the run was interrupted
-(SIGTERM, Ctrl-C), could not write its output, or every site failed.
+Before any request, the sites file of the ``news`` spider is validated, ``OUTPUT_DIR`` is checked
+and locked: a bad sites file prints one line naming the file, the site and the field; an output
+folder that cannot be written says so; both exit 2. A second run on a locked ``OUTPUT_DIR`` (cron
+overlap) exits 75 (``EX_TEMPFAIL``) without touching anything.
+
+After the crawl, one row is appended to ``OUTPUT_DIR/runs/`` and a summary line is printed. The exit
+status is 0 when the run finished and fetched pages; 1 when it was interrupted (SIGTERM, Ctrl-C),
+could not write its output, or no site answered.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import sqlite3
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import pyarrow as pa
 from scrapy.commands.crawl import Command as ScrapyCrawl
-from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from crawler.sites import SitesError, load_sites
-from pipelines.parquet import OutputError, check_writable
+from crawler.state import LockedError, RunLock, StateStore
+from pipelines.parquet import OutputError, check_writable, write_atomic
+from pipelines.schema import RUNS, SCHEMA_VERSION
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+logger = logging.getLogger("newsclean")
 
 
-def run_outcome(crawler: Crawler) -> tuple[int, str]:
-    """``(exit status, one-line summary)`` from a finished crawler's stats."""
-    stats = crawler.stats.get_stats() if crawler.stats else {}
+def run_outcome(stats: dict[str, Any]) -> tuple[int, str]:
+    """``(exit status, one-line summary)`` from a finished crawl's stats."""
     reason = stats.get("finish_reason", "unknown")
-    written = stats.get("newsclean/articles/written", 0)
-    rejects = stats.get("newsclean/rejects/written", 0)
-    summary = f"{written} articles written, {rejects} rejects recorded, finish reason {reason!r}"
+    summary = (
+        f"{stats.get('newsclean/articles/written', 0)} articles written, "
+        f"{stats.get('newsclean/rejects/written', 0)} rejects recorded, "
+        f"{stats.get('newsclean/state/skipped_known', 0)} skipped as already stored, "
+        f"finish reason {reason!r}"
+    )
     if stats.get("newsclean/output_error"):
-        return 1, f"FAILED: could not write the dataset ({summary})"
+        return EXIT_FAILED, f"FAILED: could not write the dataset ({summary})"
     if reason != "finished":
-        return 1, f"FAILED: the run did not finish ({summary})"
-    fetched = sum(v for k, v in stats.items() if k.startswith("downloader/response_status_count/2"))
-    if not fetched:
-        return 1, f"FAILED: no site answered with a page ({summary})"
-    return 0, f"OK: {summary}"
+        return EXIT_FAILED, f"FAILED: the run did not finish ({summary})"
+    if not _counts(stats, "downloader/response_status_count/2"):
+        return EXIT_FAILED, f"FAILED: no site answered with a page ({summary})"
+    return EXIT_OK, f"OK: {summary}"
+
+
+def _counts(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    return {k.removeprefix(prefix): int(v) for k, v in stats.items() if k.startswith(prefix)}
+
+
+def run_row(stats: dict[str, Any], spider: Any, exit_status: int) -> dict[str, Any]:
+    """One row of the ``runs`` table."""
+    return {
+        "crawl_id": spider.crawl_id,
+        "started_at": spider.started_at,
+        "finished_at": stats.get("finish_time") or datetime.now(UTC),
+        "sites": sorted(spider.sites),
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "responses_by_status": _counts(stats, "downloader/response_status_count/"),
+        "articles_written": int(stats.get("newsclean/articles/written", 0)),
+        "skipped_known": int(stats.get("newsclean/state/skipped_known", 0)),
+        "duplicates": sum(_counts(stats, "newsclean/dedup/duplicate_").values()),
+        "rejects_by_reason": _counts(stats, "newsclean/rejects/by_reason/"),
+        "errors": int(stats.get("log_count/ERROR", 0)),
+        "finish_reason": str(stats.get("finish_reason", "unknown")),
+        "exit_status": exit_status,
+        "schema_version": SCHEMA_VERSION,
+    }
+
+
+def write_run(output_dir: Path, row: dict[str, Any]) -> Path:
+    path = output_dir / "runs" / f"crawl_date={row['started_at']:%Y-%m-%d}" / (
+        f"{row['crawl_id']}.parquet"
+    )
+    write_atomic(pa.Table.from_pylist([row], schema=RUNS), path)
+    return path
 
 
 class Command(ScrapyCrawl):
@@ -43,24 +88,47 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             raise UsageError("give exactly one spider name, e.g. `scrapy crawl news`")
         assert self.crawler_process is not None and self.settings is not None
+        output_dir = Path(self.settings.get("OUTPUT_DIR"))
+        lock = RunLock(output_dir)
         if args[0] == "news":
             path = opts.spargs.get("sites") or self.settings.get("SITES_FILE")
             try:
                 load_sites(path, only=opts.spargs.get("site"))
-                check_writable(Path(self.settings.get("OUTPUT_DIR")))
+                check_writable(output_dir)
+                lock.acquire()
+                StateStore.open(output_dir).close()  # indexes files a killed run left
+            except sqlite3.Error as exc:
+                lock.release()
+                return self._stop(EXIT_USAGE, f"the state store in {output_dir} is unusable: {exc}")
             except SitesError as exc:
-                print(f"newsclean: bad sites file: {exc}", file=sys.stderr)
-                self.exitcode = 2
-                return
+                return self._stop(EXIT_USAGE, f"bad sites file: {exc}")
             except OutputError as exc:
-                print(f"newsclean: {exc}", file=sys.stderr)
-                self.exitcode = 2
-                return
-        crawler = self._create_crawler(args[0])
+                return self._stop(EXIT_USAGE, str(exc))
+            except LockedError as exc:
+                return self._stop(EXIT_LOCKED, str(exc))
+        try:
+            self._crawl(args[0], opts, output_dir)
+        finally:
+            lock.release()
+
+    def _crawl(self, name: str, opts: argparse.Namespace, output_dir: Path) -> None:
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(name)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
+        if self.crawler_process.bootstrap_failed or crawler.stats is None:
+            self.exitcode = EXIT_FAILED
             return
-        self.exitcode, summary = run_outcome(crawler)
+        stats = crawler.stats.get_stats()
+        self.exitcode, summary = run_outcome(stats)
+        if name == "news" and crawler.spider is not None:
+            try:
+                write_run(output_dir, run_row(stats, crawler.spider, self.exitcode))
+            except OSError as exc:
+                summary += f"; the runs/ row could not be written: {exc}"
+                self.exitcode = EXIT_FAILED
         print(f"newsclean: {summary}", file=sys.stderr)
+
+    def _stop(self, status: int, message: str) -> None:
+        print(f"newsclean: {message}", file=sys.stderr)
+        self.exitcode = status

@@ -204,7 +204,6 @@ class NewsSpider(scrapy.Spider):
 
     def _reject(self, url: str, site: str | None, reason: str, detail: str | None,
                 status: int | None) -> Reject:
-        self._stat(f"rejects/{reason}")
         return Reject(url=url, site=site, reason=reason, detail=detail, http_status=status,
                       fetched_at=datetime.now(UTC))
 
