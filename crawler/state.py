@@ -185,10 +185,13 @@ class StateStore:
             added += 1
         return added
 
-    def forget_files(self, paths: Iterable[Path]) -> None:
+    def forget_missing(self) -> int:
+        """Forget indexed files that are gone (merged away by compaction)."""
+        gone = [(p,) for (p,) in self.db.execute("SELECT path FROM files")
+                if not (self.root / p).exists()]
         with self._transaction():
-            self.db.executemany("DELETE FROM files WHERE path = ?",
-                                [(self._rel(p),) for p in paths])
+            self.db.executemany("DELETE FROM files WHERE path = ?", gone)
+        return len(gone)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:

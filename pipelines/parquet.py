@@ -156,7 +156,7 @@ class ParquetPipeline:
         check_writable(self.config.output_dir)
         spider = self.crawler.spider
         partition = f"crawl_date={spider.started_at:%Y-%m-%d}"
-        for table in TABLES:
+        for table in ("articles", "rejects"):
             self.writers[table] = DatasetWriter(
                 self.config.output_dir, table, partition, spider.crawl_id,
                 self.config.compression,

@@ -80,4 +80,4 @@ RUNS = pa.schema(
     metadata={"newsclean.table": "runs", "newsclean.schema_version": str(SCHEMA_VERSION)},
 )
 
-TABLES: dict[str, pa.Schema] = {"articles": ARTICLES, "rejects": REJECTS}
+TABLES: dict[str, pa.Schema] = {"articles": ARTICLES, "rejects": REJECTS, "runs": RUNS}
