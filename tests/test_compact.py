@@ -8,6 +8,8 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from conftest import run_scrapy
+from mockserver import SiteServer
+from test_incremental import Site, crawl
 from test_parquet import article_row
 
 from pipelines.compact import compact_dataset, exchange
@@ -66,10 +68,6 @@ def test_compaction_merges_and_readers_never_see_a_wrong_count(tmp_path: Path):
 
 
 def test_compact_command_after_several_runs(tmp_path: Path):
-    from test_incremental import Site, crawl
-
-    from mockserver import SiteServer
-
     site = Site(tmp_path / "site", count=2)
     with SiteServer(site.root) as server:
         for n in range(2, 4):
