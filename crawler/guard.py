@@ -9,9 +9,9 @@ before any connection is made:
   pass in) and returns why the URL is refused, or ``None``. The hosts of the configured sites are
   trusted (a site you put on ``127.0.0.1:8080`` is crawled; its links to other private hosts are
   not), and ``GUARD_ALLOWED_NETWORKS`` lists extra networks to allow.
-- ``AddressGuardMiddleware`` applies it to every request and to every redirect's ``Location``;
-  a refused request fails with ``BlockedRequest``, which the spider records as a reject with
-  reason ``blocked_address``.
+- ``AddressGuardMiddleware`` applies it to every request, ``RedirectGuardMiddleware`` to every
+  redirect's ``Location`` (and refuses redirect loops); a refused request fails with
+  ``BlockedRequest``, which the spider records as a reject with reason ``blocked_address``.
 
 A host that does not resolve is let through: the download then fails as ``download_error``.
 """
@@ -29,8 +29,9 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
+from w3lib.url import safe_url_string
 
-from crawler.urls import host_of
+from crawler.urls import canonicalize, host_of
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -48,6 +49,10 @@ class BlockedRequest(IgnoreRequest):
     """A request the guard refused; the message says which address and why."""
 
 
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL of its own chain; the message shows the chain."""
+
+
 def refusal(address: IPAddress, allowed: Iterable[Network] = ()) -> str | None:
     """Why ``address`` may not be fetched, or ``None`` when it is a public (or allowed) one."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
@@ -56,7 +61,7 @@ def refusal(address: IPAddress, allowed: Iterable[Network] = ()) -> str | None:
         return None
     if address in METADATA_ADDRESSES:
         return "cloud metadata address"
-    for kind in ("loopback", "link_local", "multicast", "private", "reserved", "unspecified"):
+    for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
         if getattr(address, f"is_{kind}"):
             return f"{kind.replace('_', '-')} address"
     if not address.is_global:
@@ -133,12 +138,10 @@ def parse_networks(values: Iterable[str]) -> tuple[Network, ...]:
     return tuple(networks)
 
 
-class AddressGuardMiddleware:
-    """Refuse requests and redirects to private addresses and non-http(s) schemes.
+class _Guard:
+    """What both guards share: settings, the trusted hosts, the cached decision per host.
 
     Enabled by ``GUARD_ENABLED``; ``GUARD_ALLOWED_NETWORKS`` lists networks to allow anyway.
-    Registered before ``RobotsTxtMiddleware``, so not even a robots.txt of a refused host is
-    fetched.
     """
 
     def __init__(self, crawler: Any, allowed: tuple[Network, ...],
@@ -150,7 +153,7 @@ class AddressGuardMiddleware:
         self._hosts: OrderedDict[str, str | None] = OrderedDict()
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> AddressGuardMiddleware:
+    def from_crawler(cls, crawler: Any) -> _Guard:
         if not crawler.settings.getbool("GUARD_ENABLED"):
             raise NotConfigured("GUARD_ENABLED is off")
         guard = cls(crawler, parse_networks(crawler.settings.getlist("GUARD_ALLOWED_NETWORKS")))
@@ -160,16 +163,6 @@ class AddressGuardMiddleware:
     def spider_opened(self, spider: Any) -> None:
         sites = getattr(spider, "sites", {}).values()
         self.trusted = frozenset(host for site in sites for host in site.hosts)
-
-    async def process_request(self, request: Request) -> None:
-        await self.check(request.url, request.url)
-
-    async def process_response(self, request: Request, response: Response) -> Response:
-        location = response.headers.get(b"Location")
-        if 300 <= response.status < 400 and location:
-            target = urljoin(request.url, location.decode("latin-1").strip())
-            await self.check(target, f"redirect from {request.url} to {target}")
-        return response
 
     async def check(self, url: str, what: str) -> None:
         """Raise ``BlockedRequest`` when ``url`` must not be fetched."""
@@ -193,6 +186,17 @@ class AddressGuardMiddleware:
         return self._hosts[host]
 
 
+class AddressGuardMiddleware(_Guard):
+    """Refuse requests to private addresses and non-http(s) schemes before any connection.
+
+    Registered before ``RobotsTxtMiddleware``: not even the robots.txt of a refused host is
+    fetched.
+    """
+
+    async def process_request(self, request: Request) -> None:
+        await self.check(request.url, request.url)
+
+
 def _no_lookup(_host: str) -> list[str]:
     return []
 
@@ -207,3 +211,25 @@ def _needs_lookup(host: str) -> bool:
 
 def _resolve_async(resolve: Resolver, host: str) -> Awaitable[list[str]]:
     return asyncio.get_running_loop().run_in_executor(None, lambda: list(resolve(host)))
+
+
+class RedirectGuardMiddleware(_Guard):
+    """Check a redirect before Scrapy's ``RedirectMiddleware`` follows it.
+
+    Registered just above it (responses pass middlewares from high to low numbers): a
+    ``Location`` with a scheme other than http(s) (which Scrapy would hand on as a plain 3xx) or a
+    refused address fails as ``BlockedRequest``; a ``Location`` already in the request's own
+    redirect chain fails as ``RedirectLoop`` (Scrapy's duplicate filter would drop it silently).
+    """
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get(b"Location")
+        if not 300 <= response.status < 400 or not location:
+            return response
+        target = urljoin(request.url, safe_url_string(location.decode("latin-1").strip()))
+        await self.check(target, f"redirect from {request.url} to {target}")
+        chain = [*request.meta.get("redirect_urls", ()), request.url]
+        if canonicalize(target) in {canonicalize(url) for url in chain}:
+            self.crawler.stats.inc_value("newsclean/guard/redirect_loop")
+            raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}"[:300])
+        return response

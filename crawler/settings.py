@@ -30,7 +30,10 @@ DNS_TIMEOUT = 15
 
 # --- Safety: links, sitemaps and redirects never reach private, loopback, link-local or cloud
 # metadata addresses, nor non-http(s) schemes (crawler/guard.py); the configured sites are trusted.
-DOWNLOADER_MIDDLEWARES = {"crawler.guard.AddressGuardMiddleware": 75}  # before robots.txt (100)
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.guard.AddressGuardMiddleware": 75,  # requests: before robots.txt (100) is fetched
+    "crawler.guard.RedirectGuardMiddleware": 610,  # responses: before RedirectMiddleware (600)
+}
 GUARD_ENABLED = True
 GUARD_ALLOWED_NETWORKS: list[str] = []  # e.g. ["10.20.0.0/16"] for an intranet news site
 

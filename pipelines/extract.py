@@ -90,7 +90,9 @@ class Article:
 def parse_html(html: str | bytes) -> lxml_html.HtmlElement | None:
     """Parse a page with trafilatura's loader (encoding detection, size guards)."""
     tree = trafilatura.load_html(html)
-    return tree if tree is not None and len(tree) else None
+    if tree is None or tree.tag != "html" or not len(tree):  # a fragment is not a page
+        return None
+    return tree
 
 
 def extract_article(
@@ -109,7 +111,7 @@ def extract_article(
     pruned = boilerplate.prune_tree(tree, rules, protect=gate.selectors)
     try:
         doc = trafilatura.bare_extraction(tree, url=url, options=OPTIONS)
-    except ValueError:  # trafilatura's "no usable content"
+    except (ValueError, AssertionError):  # "no usable content"; lxml on a rootless fragment
         return None
     if doc is None or doc.body is None:
         return None

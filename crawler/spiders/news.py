@@ -19,13 +19,15 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from charset_normalizer import from_bytes
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from crawler import discovery
-from crawler.guard import BlockedRequest
+from crawler.guard import BlockedRequest, RedirectLoop
 from crawler.items import Page, Reject
 from crawler.sites import Site, load_sites
 from crawler.state import StateStore, state_of
@@ -228,7 +230,7 @@ def is_html(response: Response) -> bool:
     article-like URL arrives as an ``HtmlResponse``: the header and the first bytes decide here.
     """
     head = response.body[:512].lstrip()
-    if head.startswith(_NOT_HTML_MAGIC):
+    if head.startswith(_NOT_HTML_MAGIC) or head[:1] in (b"{", b"["):  # binary, or JSON
         return False
     ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0]
     ctype = ctype.strip().lower()
@@ -240,13 +242,50 @@ def is_html(response: Response) -> bool:
 
 
 def _text(response: Response) -> str:
-    """The page as text, decoded the way Scrapy decided (header, BOM, meta, then detection)."""
+    """The page as text. A BOM decides; then bytes that are UTF-8 (a stray bad sequence aside)
+    are UTF-8 whatever the label says; then the declared charset (header, meta); a page that is
+    neither UTF-8 nor declared otherwise is guessed (``_legacy_text``)."""
     if not isinstance(response, TextResponse):
         response = HtmlResponse(response.url, body=response.body, headers=response.headers)
+    body = response.body
+    utf8 = body.decode("utf-8", errors="replace")
+    broken = utf8.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+    wide = len(utf8) - len(utf8.encode("ascii", "ignore")) - broken  # non-ASCII characters
+    if not read_bom(body)[0] and wide > broken:
+        return utf8
+    declared = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    declared = http_content_type_encoding(declared) or html_body_declared_encoding(body)
+    if read_bom(body)[0] or not broken or (declared and declared != "utf-8"):
+        try:
+            return response.text
+        except (UnicodeDecodeError, LookupError):
+            return utf8
+    return _legacy_text(body)
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u00ff]*[\u00c0-\u00ff][A-Za-z\u00c0-\u00ff]*")
+
+
+def _legacy_text(body: bytes) -> str:
+    """Undeclared non-UTF-8 bytes: windows-1252 when that reads as a Latin-script language (in
+    words with accents, most letters are plain), as browsers default; else charset detection."""
     try:
-        return response.text
-    except (UnicodeDecodeError, LookupError):
-        return response.body.decode("utf-8", errors="replace")
+        latin = body.decode("cp1252")
+    except UnicodeDecodeError:
+        latin = ""
+    words = _LATIN_WORD.findall(latin[:200_000])
+    plain = sum(len(w.encode("ascii", "ignore")) for w in words)
+    if latin and plain >= sum(map(len, words)) / 2:
+        return latin
+    guess = from_bytes(body[:200_000]).best()
+    return body.decode(guess.encoding if guess else "cp1252", errors="replace")
+
+
+_IGNORED = (  # Scrapy's IgnoreRequest messages -> reasons
+    ("robots.txt", "robots_disallowed"),
+    ("max redirections", "too_many_redirects"),
+    ("DOWNLOAD_MAXSIZE", "too_large"),  # a compressed body past the limit once unpacked
+)
 
 
 def _failure_reason(failure: Failure) -> tuple[str, str, int | None]:
@@ -257,10 +296,14 @@ def _failure_reason(failure: Failure) -> tuple[str, str, int | None]:
         return f"http_{status}", f"HTTP {status}", status
     if isinstance(exc, BlockedRequest):
         return "blocked_address", str(exc)[:300], None
+    if isinstance(exc, RedirectLoop):
+        return "redirect_loop", str(exc)[:300], None
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
-        reason = "robots_disallowed" if "robots.txt" in text else "ignored"
+        reason = next((r for k, r in _IGNORED if k in text), "ignored")
         return reason, text[:300], None
-    if isinstance(exc, DownloadCancelledError) and "max size" in str(exc).lower():
+    # a body past DOWNLOAD_MAXSIZE: declared ("max size" message) or found mid-body (Scrapy's
+    # HTTP/1.1 handler then cancels the download and the message is empty)
+    if isinstance(exc, DownloadCancelledError) and ("max size" in str(exc).lower() or not str(exc)):
         return "too_large", str(exc)[:300], None
     return "download_error", f"{type(exc).__name__}: {exc}"[:300], None
