@@ -10,7 +10,6 @@ leaves as a ``Page`` item; every failure as a ``Reject``.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -19,16 +18,15 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from charset_normalizer import from_bytes
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
-from scrapy.http import HtmlResponse, Request, Response, TextResponse
+from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from crawler import discovery
 from crawler.guard import BlockedRequest, RedirectLoop
 from crawler.items import Page, Reject
+from crawler.responses import is_html, page_text
 from crawler.sites import Site, load_sites
 from crawler.state import StateStore, state_of
 from crawler.urls import canonicalize, host_of
@@ -177,7 +175,7 @@ class NewsSpider(scrapy.Spider):
             url=url,
             aliases=tuple(dict.fromkeys(canonicalize(u) for u in sources if u != url)),
             site=site,
-            body=_text(response),
+            body=page_text(response),
             http_status=response.status,
             fetched_at=datetime.now(UTC),
             hints={k: v for k, v in hints.items() if v is not None},
@@ -216,69 +214,6 @@ class NewsSpider(scrapy.Spider):
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
-_UNTYPED = ("", "application/octet-stream", "binary/octet-stream", "text/plain")
-_NOT_HTML_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b")
-
-
-def is_html(response: Response) -> bool:
-    """Is this response an HTML page? The Content-Type says so, or, untyped, the bytes do.
-
-    Scrapy guesses a response class from the URL too (``.html``), so a PDF served under an
-    article-like URL arrives as an ``HtmlResponse``: the header and the first bytes decide here.
-    """
-    head = response.body[:512].lstrip()
-    if head.startswith(_NOT_HTML_MAGIC) or head[:1] in (b"{", b"["):  # binary, or JSON
-        return False
-    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0]
-    ctype = ctype.strip().lower()
-    if ctype in _HTML_TYPES:
-        return True
-    if ctype in _UNTYPED:
-        return bool(re.match(rb"(?i)(<!--.*?-->\s*)*<(!doctype html|html|head|body)", head, re.S))
-    return False
-
-
-def _text(response: Response) -> str:
-    """The page as text. A BOM decides; then bytes that are UTF-8 (a stray bad sequence aside)
-    are UTF-8 whatever the label says; then the declared charset (header, meta); a page that is
-    neither UTF-8 nor declared otherwise is guessed (``_legacy_text``)."""
-    if not isinstance(response, TextResponse):
-        response = HtmlResponse(response.url, body=response.body, headers=response.headers)
-    body = response.body
-    utf8 = body.decode("utf-8", errors="replace")
-    broken = utf8.count("\ufffd") - body.count(b"\xef\xbf\xbd")
-    wide = len(utf8) - len(utf8.encode("ascii", "ignore")) - broken  # non-ASCII characters
-    if not read_bom(body)[0] and wide > broken:
-        return utf8
-    declared = response.headers.get(b"Content-Type", b"").decode("latin-1")
-    declared = http_content_type_encoding(declared) or html_body_declared_encoding(body)
-    if read_bom(body)[0] or not broken or (declared and declared != "utf-8"):
-        try:
-            return response.text
-        except (UnicodeDecodeError, LookupError):
-            return utf8
-    return _legacy_text(body)
-
-
-_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u00ff]*[\u00c0-\u00ff][A-Za-z\u00c0-\u00ff]*")
-
-
-def _legacy_text(body: bytes) -> str:
-    """Undeclared non-UTF-8 bytes: windows-1252 when that reads as a Latin-script language (in
-    words with accents, most letters are plain), as browsers default; else charset detection."""
-    try:
-        latin = body.decode("cp1252")
-    except UnicodeDecodeError:
-        latin = ""
-    words = _LATIN_WORD.findall(latin[:200_000])
-    plain = sum(len(w.encode("ascii", "ignore")) for w in words)
-    if latin and plain >= sum(map(len, words)) / 2:
-        return latin
-    guess = from_bytes(body[:200_000]).best()
-    return body.decode(guess.encoding if guess else "cp1252", errors="replace")
 
 
 _IGNORED = (  # Scrapy's IgnoreRequest messages -> reasons

@@ -1,0 +1,54 @@
+"""``crawler.responses``: is it HTML, and what does it say, whatever the server claims."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.http import HtmlResponse, Response
+
+from crawler.responses import is_html, page_text
+
+URL = "https://example.com/news/2026/11/story.html"
+PAGE = "<!DOCTYPE html><html><body><p>Café déjà vu — naïve façade</p></body></html>"
+
+
+def response(body: bytes, ctype: str | None, cls: type[Response] = HtmlResponse) -> Response:
+    headers = {"Content-Type": ctype} if ctype else {}
+    return cls(URL, body=body, headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("body", "ctype", "expected"),
+    [
+        (PAGE.encode(), "text/html; charset=utf-8", True),
+        (PAGE.encode(), "application/xhtml+xml", True),
+        (PAGE.encode(), "application/octet-stream", True),  # untyped: the bytes decide
+        (b"  <!-- x --><html><p>hi</p></html>", None, True),
+        (b"%PDF-1.7 binary", "text/html", False),  # magic bytes beat the label
+        (b"\x89PNG\r\n\x1a\n", "text/html", False),
+        (b"PK\x03\x04zip", "text/html", False),
+        (b'{"json": true}', "text/html", False),
+        (PAGE.encode(), "application/pdf", False),
+        (b"plain words, no markup", "application/octet-stream", False),
+    ],
+)
+def test_is_html(body: bytes, ctype: str | None, expected: bool):
+    assert is_html(response(body, ctype)) is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "ctype"),
+    [
+        (PAGE.encode("utf-8"), "text/html; charset=utf-8"),
+        (PAGE.encode("utf-8"), "text/html; charset=iso-8859-1"),  # UTF-8 labelled Latin-1
+        (PAGE.encode("cp1252"), "text/html; charset=utf-8"),  # Windows-1252 labelled UTF-8
+        (PAGE.encode("cp1252"), "text/html"),  # undeclared Windows-1252
+        (b"\xef\xbb\xbf" + PAGE.encode("utf-8"), "text/html; charset=iso-8859-1"),  # BOM wins
+    ],
+)
+def test_page_text_is_the_right_unicode(body: bytes, ctype: str):
+    assert "Café déjà vu — naïve façade" in page_text(response(body, ctype))
+
+
+def test_page_text_of_an_untyped_response():
+    raw = Response(URL, body=PAGE.encode(), headers={"Content-Type": "application/octet-stream"})
+    assert "façade" in page_text(raw)
