@@ -266,7 +266,10 @@ def serve(templates: list[Template], pages: int, conn: Any) -> None:
     _Handler.site = site
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     conn.send(site.base)
-    conn.recv()  # blocks until the parent says stop (or closes the pipe)
+    try:
+        conn.recv()  # blocks until the parent says stop
+    except EOFError:  # the parent is gone
+        return
     httpd.shutdown()
     conn.send({"articles_served": site.served})
 

@@ -18,11 +18,12 @@ class Page:
 
     url: str
     site: str
-    body: str  # decoded by Scrapy (header, BOM, meta charset, then detection)
+    body: bytes | str  # as fetched; decoded in the extraction worker (crawler.responses)
     http_status: int
     fetched_at: datetime
     hints: dict[str, Any] = field(default_factory=dict)  # from sitemaps/feeds: title, dates
     aliases: tuple[str, ...] = ()  # other URLs that led here (redirect sources, request URL)
+    content_type: str = ""  # the Content-Type header: how a bytes ``body`` declares its charset
 
 
 @dataclass

@@ -1,17 +1,26 @@
 """What a fetched response is: an HTML page or not, and its text as the right Unicode.
 
-Pure functions on Scrapy responses. Servers lie about both: a PDF served as ``text/html`` under an
-article-like URL, HTML served as ``application/octet-stream``, Windows-1252 labelled UTF-8, UTF-8
-labelled Latin-1. Scrapy's own decoding trusts the label; these functions check the bytes.
+Pure functions on Scrapy responses, and on bytes (``decode_page`` runs in the extraction workers).
+Servers lie about both: a PDF served as ``text/html`` under an article-like URL, HTML served as
+``application/octet-stream``, Windows-1252 labelled UTF-8, UTF-8 labelled Latin-1. Scrapy's own
+decoding trusts the label; these functions check the bytes.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from charset_normalizer import from_bytes
-from scrapy.http import HtmlResponse, Response, TextResponse
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    read_bom,
+)
+
+if TYPE_CHECKING:  # no Scrapy at run time: the extraction workers decode pages too
+    from scrapy.http import Response
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _UNTYPED = ("", "application/octet-stream", "binary/octet-stream", "text/plain")
@@ -36,23 +45,31 @@ def is_html(response: Response) -> bool:
     return False
 
 
+def content_type(response: Response) -> str:
+    """The response's ``Content-Type`` header, as text ("" when there is none)."""
+    return response.headers.get(b"Content-Type", b"").decode("latin-1")
+
+
 def page_text(response: Response) -> str:
+    """The page of ``response`` as text (see ``decode_page``)."""
+    return decode_page(response.body, content_type(response))
+
+
+def decode_page(body: bytes, ctype: str = "") -> str:
     """The page as text. A BOM decides; then bytes that are UTF-8 (a stray bad sequence aside)
-    are UTF-8 whatever the label says; then the declared charset (header, meta); a page that is
-    neither UTF-8 nor declared otherwise is guessed (``_legacy_text``)."""
-    if not isinstance(response, TextResponse):
-        response = HtmlResponse(response.url, body=response.body, headers=response.headers)
-    body = response.body
+    are UTF-8 whatever the label says; then the declared charset (header ``ctype``, meta); a page
+    that is neither UTF-8 nor declared otherwise is guessed (``_legacy_text``).
+
+    Pure (bytes in, text out), so it runs in the extraction workers, off the reactor."""
     utf8 = body.decode("utf-8", errors="replace")
     broken = utf8.count("\ufffd") - body.count(b"\xef\xbf\xbd")
     wide = len(utf8) - len(utf8.encode("ascii", "ignore")) - broken  # non-ASCII characters
     if not read_bom(body)[0] and wide > broken:
         return utf8
-    declared = response.headers.get(b"Content-Type", b"").decode("latin-1")
-    declared = http_content_type_encoding(declared) or html_body_declared_encoding(body)
+    declared = http_content_type_encoding(ctype) or html_body_declared_encoding(body)
     if read_bom(body)[0] or not broken or (declared and declared != "utf-8"):
         try:
-            return response.text
+            return html_to_unicode(ctype or None, body)[1]  # BOM, header, meta, as Scrapy does
         except (UnicodeDecodeError, LookupError):
             return utf8
     return _legacy_text(body)

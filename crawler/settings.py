@@ -15,6 +15,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_DELAY = 0.5
 CONCURRENT_REQUESTS = 32  # across all sites: keeps the extraction pool busy on many-site crawls
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # ...while each site sees only its own polite rate
+# Items per response processed in parallel. Our callbacks yield at most one item each, and
+# Scrapy starts this many asyncio tasks for every response (default 100): 1 saves the churn.
+CONCURRENT_ITEMS = 1
 COOKIES_ENABLED = False  # news pages do not need a session; cookies only invite consent walls
 TELNETCONSOLE_ENABLED = False
 
@@ -33,6 +36,9 @@ DNS_TIMEOUT = 15
 DOWNLOADER_MIDDLEWARES = {
     "crawler.guard.AddressGuardMiddleware": 75,  # requests: before robots.txt (100) is fetched
     "crawler.guard.RedirectGuardMiddleware": 610,  # responses: before RedirectMiddleware (600)
+    # meta-refresh redirects read from the page's first 4 KB, not from a decode of all of it
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.metarefresh.HeadMetaRefreshMiddleware": 580,
 }
 GUARD_ENABLED = True
 GUARD_ALLOWED_NETWORKS: list[str] = []  # e.g. ["10.20.0.0/16"] for an intranet news site
@@ -52,6 +58,9 @@ EXTRACT_WORKERS = 0
 EXTRACT_TIMEOUT = 30.0  # seconds per page; a stuck worker is killed and replaced
 EXTRACT_MIN_WORDS = 40
 EXTRACT_MAX_TASKS_PER_WORKER = 2000  # recycle workers now and then: bounded memory
+# Workers fork from a fork server that has imported only the extraction code, not from the
+# reactor: a worker started late in a crawl does not inherit the reactor's heap ("fork" does).
+EXTRACT_START_METHOD = "forkserver"
 
 DEDUP_ENABLED = True
 STATE_ENABLED = True  # OUTPUT_DIR/state.sqlite: later runs skip what earlier runs stored

@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import sys
@@ -32,7 +33,9 @@ from lxml import html as lxml_html
 from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
 
+from crawler import memory
 from crawler.items import ArticleRow, Page, Reject
+from crawler.responses import decode_page
 from pipelines import boilerplate, metadata
 
 EXTRACTOR_VERSION = f"newsclean-0.1+trafilatura-{version('trafilatura')}"
@@ -155,8 +158,15 @@ def link_share(tree: lxml_html.HtmlElement, text: str) -> float:
     return linked / total
 
 
-def _extract_job(html: str | bytes, url: str, rules: Any, min_words: int) -> dict | None:
-    """Worker-side wrapper: returns a plain dict (cheap to pickle) or None."""
+def _extract_job(
+    html: str | bytes, url: str, rules: Any, min_words: int, ctype: str = ""
+) -> dict | None:
+    """Worker-side wrapper: decodes fetched bytes, returns a plain dict (cheap to pickle) or None.
+
+    The page crosses to the worker as the bytes Scrapy received (pickled as one copy, no text
+    round trip) and is decoded here, in parallel, instead of on the reactor."""
+    if isinstance(html, bytes):
+        html = decode_page(html, ctype)
     article = extract_article(html, url, rules=rules, min_words=min_words)
     if article is None:
         return None
@@ -177,21 +187,27 @@ class ExtractConfig:
     timeout: float
     min_words: int
     max_tasks_per_worker: int
+    start_method: str = "forkserver"  # how workers start: "forkserver", "spawn" or "fork"
 
     @classmethod
     def from_settings(cls, settings: Any) -> ExtractConfig:
         workers = settings.getint("EXTRACT_WORKERS") or os.cpu_count() or 1
         timeout = settings.getfloat("EXTRACT_TIMEOUT")
+        method = settings.get("EXTRACT_START_METHOD")
         if workers < 1 or timeout <= 0:
             raise ValueError(
                 f"EXTRACT_WORKERS must be >= 1 and EXTRACT_TIMEOUT > 0 "
                 f"(got {workers!r}, {timeout!r})"
             )
+        if method not in multiprocessing.get_all_start_methods():
+            raise ValueError(f"EXTRACT_START_METHOD must be one of "
+                             f"{multiprocessing.get_all_start_methods()} (got {method!r})")
         return cls(
             workers=workers,
             timeout=timeout,
             min_words=settings.getint("EXTRACT_MIN_WORDS"),
             max_tasks_per_worker=settings.getint("EXTRACT_MAX_TASKS_PER_WORKER"),
+            start_method=method,
         )
 
 
@@ -215,9 +231,14 @@ class ExtractPipeline:
     def open_spider(self) -> None:
         from pebble import ProcessPool
 
+        context = multiprocessing.get_context(self.config.start_method)
+        if self.config.start_method == "forkserver":  # workers fork from a small process
+            context.set_forkserver_preload(["pipelines.extract"])
         self.pool = ProcessPool(
             max_workers=self.config.workers,
             max_tasks=self.config.max_tasks_per_worker,
+            initializer=memory.pin_mmap_threshold,  # page-sized buffers go back when freed
+            context=context,
         )
 
     def close_spider(self) -> None:
@@ -233,7 +254,7 @@ class ExtractPipeline:
         rules = getattr(spider, "rules_for", lambda _site: None)(item.site)
         future = self.pool.schedule(
             _extract_job,
-            args=(item.body, item.url, rules, self.config.min_words),
+            args=(item.body, item.url, rules, self.config.min_words, item.content_type),
             timeout=self.config.timeout,
         )
         try:

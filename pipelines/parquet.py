@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from scrapy.exceptions import NotConfigured
 
+from crawler import memory
 from crawler.items import ArticleRow, Reject
 from crawler.state import Key, state_of, store_failed
 from pipelines.schema import SCHEMA_VERSION, TABLES
@@ -207,6 +208,8 @@ class ParquetPipeline:
         self.stats.inc_value(f"newsclean/{table}/written", len(rows))
         self.stats.inc_value("newsclean/parquet/files")
         logger.debug("wrote %d rows to %s", len(rows), path)
+        del rows, keys  # the buffer's rows and the flush's temporaries go back to the system:
+        await asyncio.to_thread(memory.trim)  # RSS stays flat from one file to the next
 
     def output_failed(
         self, writer: DatasetWriter, rows: list, keys: list[Key], path: Path, exc: OSError

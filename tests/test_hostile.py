@@ -374,13 +374,13 @@ def test_redirects_are_checked_before_they_are_followed():
 # --------------------------------------------------------------------------- the pool stays healthy
 
 
-def _misbehaving_job(html, url, rules, min_words):
+def _misbehaving_job(html, url, rules, min_words, *rest):
     """Stands in for ``pipelines.extract._extract_job`` in the workers."""
     if url.endswith("/crash"):
         os._exit(3)  # the worker dies as if segfaulted
     if url.endswith("/hang"):
         threading.Event().wait()  # stuck for good: only the timeout ends it
-    return extract._ORIGINAL_JOB(html, url, rules, min_words)
+    return extract._ORIGINAL_JOB(html, url, rules, min_words, *rest)
 
 
 def test_a_worker_that_dies_or_hangs_is_replaced_and_nothing_else_is_lost(monkeypatch):
@@ -389,7 +389,8 @@ def test_a_worker_that_dies_or_hangs_is_replaced_and_nothing_else_is_lost(monkey
     stats = SimpleNamespace(inc_value=lambda *a, **k: None)
     crawler = SimpleNamespace(stats=stats, spider=SimpleNamespace(crawl_id="t", rules_for=None))
     crawler.spider.rules_for = lambda _site: None
-    config = extract.ExtractConfig(workers=2, timeout=2.0, min_words=40, max_tasks_per_worker=50)
+    config = extract.ExtractConfig(workers=2, timeout=2.0, min_words=40, max_tasks_per_worker=50,
+                                   start_method="fork")  # forked workers see the monkeypatch
     pipeline = extract.ExtractPipeline(crawler, config)
 
     def item(name: str) -> Page:

@@ -24,6 +24,7 @@ import pyarrow as pa
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
+from crawler import memory
 from crawler.sites import SitesError, load_sites
 from crawler.state import LockedError, RunLock, StateStore
 from pipelines.parquet import OutputError, check_writable, write_atomic
@@ -113,6 +114,7 @@ class Command(ScrapyCrawl):
 
     def _crawl(self, name: str, opts: argparse.Namespace, output_dir: Path) -> None:
         assert self.crawler_process is not None
+        memory.pin_mmap_threshold()  # page buffers go back to the system: RSS stays flat
         crawler = self._create_crawler(name)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()

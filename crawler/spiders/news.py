@@ -11,14 +11,15 @@ leaves as a ``Page`` item; every failure as a ``Reject``.
 from __future__ import annotations
 
 import secrets
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -26,12 +27,17 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.guard import BlockedRequest, RedirectLoop
 from crawler.items import Page, Reject
-from crawler.responses import is_html, page_text
+from crawler.responses import content_type, is_html
 from crawler.sites import Site, load_sites
 from crawler.state import StateStore, state_of
 from crawler.urls import canonicalize, host_of
 
 ARTICLE_PRIORITY = 10  # drain article requests first: the queue stays short on big sitemaps
+# Article requests of a site scheduled or downloading at a time. The rest of what discovery found
+# waits in the spider's backlog as (url, hints), a fifth of a Request's memory, and is released as
+# requests end: the scheduler stays short however large the sitemaps, and every site keeps
+# requests queued, so a crawl of many sites keeps all of them busy at their own polite rate.
+ARTICLES_AHEAD = 16
 
 
 class NewsSpider(scrapy.Spider):
@@ -48,6 +54,8 @@ class NewsSpider(scrapy.Spider):
         self.sites: dict[str, Site] = {}
         self._by_host: dict[str, Site] = {}
         self._queued: Counter[str] = Counter()
+        self._backlog: dict[str, deque[tuple[str, tuple[Any, ...]]]] = {}
+        self._ahead: Counter[str] = Counter()  # article requests out, per site
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -57,6 +65,8 @@ class NewsSpider(scrapy.Spider):
             spider.sites[site.name] = site
             for host in site.hosts:
                 spider._by_host.setdefault(host, site)
+        crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         return spider
 
     @property
@@ -101,7 +111,7 @@ class NewsSpider(scrapy.Spider):
                     yield self._request(config, entry.url, self.parse_sitemap)
                 continue
             self._stat("discovery/sitemap_urls")
-            yield from self._article(config, entry, now)
+            self._article(config, entry, now)
 
     def parse_feed(self, response: Response, site: str) -> Iterator[Request | Reject]:
         entries = discovery.parse_feed(response.body, response.url)
@@ -112,7 +122,7 @@ class NewsSpider(scrapy.Spider):
         now = datetime.now(UTC)
         for entry in entries:
             self._stat("discovery/feed_urls")
-            yield from self._article(self.sites[site], entry, now)
+            self._article(self.sites[site], entry, now)
 
     def parse_listing(self, response: Response, site: str, depth: int) -> Iterator[Request]:
         if not isinstance(response, HtmlResponse) or not is_html(response):
@@ -126,12 +136,12 @@ class NewsSpider(scrapy.Spider):
                 continue
             if discovery.looks_like_article(url):
                 self._stat("discovery/links")
-                yield from self._article(config, discovery.Entry(url=url), now)
+                self._article(config, discovery.Entry(url=url), now)
             elif depth < config.follow_depth and discovery.looks_like_listing(url):
                 yield self._request(config, url, self.parse_listing, depth=depth + 1)
 
-    def _article(self, site: Site, entry: discovery.Entry, now: datetime) -> Iterator[Request]:
-        """An article request for ``entry``, unless the site's rules or limits say no."""
+    def _article(self, site: Site, entry: discovery.Entry, now: datetime) -> None:
+        """Queue an article request for ``entry``, unless the site's rules or limits say no."""
         url = canonicalize(entry.url)
         if self._owner(url) is not site:
             self._stat("discovery/offsite")
@@ -152,18 +162,45 @@ class NewsSpider(scrapy.Spider):
             self._stat(f"site/{site.name}/max_pages_reached")
             return
         self._queued[site.name] += 1
-        hints = {"title": entry.title, "published_at": entry.published, "lastmod": entry.lastmod}
-        yield Request(
-            url,
-            callback=self.parse_article,
-            errback=self.on_error,
-            cb_kwargs={"site": site.name, "hints": hints},
-            priority=ARTICLE_PRIORITY,
-        )
+        hints = (entry.title, entry.published, entry.lastmod)
+        self._backlog.setdefault(site.name, deque()).append((url, hints))
+        self._release(site.name)
+
+    def _release(self, site: str) -> int:
+        """Schedule article requests of ``site`` from its backlog up to ``ARTICLES_AHEAD`` out."""
+        backlog, released = self._backlog.get(site), 0
+        while backlog and self._ahead[site] < ARTICLES_AHEAD:
+            url, (title, published, lastmod) = backlog.popleft()
+            hints = {"title": title, "published_at": published, "lastmod": lastmod}
+            self._ahead[site] += 1
+            released += 1
+            self.crawler.engine.crawl(Request(
+                url,
+                callback=self.parse_article,
+                errback=self.on_error,
+                cb_kwargs={"site": site, "hints": hints},
+                priority=ARTICLE_PRIORITY,
+            ))
+        return released
+
+    def _ended(self, site: str) -> None:
+        """An article request of ``site`` ended (page, failure, dropped): release the next."""
+        self._ahead[site] -= 1
+        self._release(site)
+
+    def _dropped(self, request: Request) -> None:
+        if request.callback == self.parse_article:  # e.g. a URL the dupefilter has seen
+            self._ended(request.cb_kwargs["site"])
+
+    def _idle(self) -> None:
+        """A safety net: the crawl does not end while a backlog holds requests."""
+        if sum(self._release(site) for site in list(self._backlog)):
+            raise DontCloseSpider
 
     # ------------------------------------------------------------------ articles
 
     def parse_article(self, response: Response, site: str, hints: dict) -> Iterator[Page | Reject]:
+        self._ended(site)
         if not is_html(response):
             kind = response.headers.get(b"Content-Type", b"").decode("latin-1") or "no type"
             yield self._reject(response.url, site, "non_html", kind, response.status)
@@ -175,7 +212,8 @@ class NewsSpider(scrapy.Spider):
             url=url,
             aliases=tuple(dict.fromkeys(canonicalize(u) for u in sources if u != url)),
             site=site,
-            body=page_text(response),
+            body=response.body,  # bytes: decoded in the extraction worker, off the reactor
+            content_type=content_type(response),
             http_status=response.status,
             fetched_at=datetime.now(UTC),
             hints={k: v for k, v in hints.items() if v is not None},
@@ -187,6 +225,8 @@ class NewsSpider(scrapy.Spider):
         site = request.cb_kwargs.get("site")
         if request.callback == self.parse_robots:
             return  # a missing robots.txt is normal
+        if request.callback == self.parse_article:
+            self._ended(site)
         reason, detail, status = _failure_reason(failure)
         yield self._reject(request.url, site, reason, detail, status)
 
