@@ -65,6 +65,14 @@ def state_key(item: ArticleRow) -> Key:
     )
 
 
+def remove_partial_files(output_dir: Path) -> int:
+    """Delete temporary files a killed run left mid-write (call with the run lock held)."""
+    partial = list(output_dir.glob("*/*/.*.parquet.tmp"))
+    for path in partial:
+        path.unlink(missing_ok=True)
+    return len(partial)
+
+
 class OutputError(OSError):
     """``OUTPUT_DIR`` cannot be written."""
 

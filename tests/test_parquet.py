@@ -13,7 +13,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.parquet import DatasetWriter, write_atomic
+from pipelines.parquet import DatasetWriter, remove_partial_files, write_atomic
 from pipelines.schema import ARTICLES, REJECTS, SCHEMA_VERSION
 
 
@@ -103,3 +103,12 @@ def test_two_runs_never_share_a_file_name(tmp_path: Path):
     a = DatasetWriter(tmp_path, "rejects", "crawl_date=2026-11-25", "run-a")
     b = DatasetWriter(tmp_path, "rejects", "crawl_date=2026-11-25", "run-b")
     assert a.next_path() != b.next_path()
+
+
+def test_partial_files_of_a_killed_run_are_removed(tmp_path: Path):
+    partition = tmp_path / "articles" / "crawl_date=2026-11-25"
+    partition.mkdir(parents=True)
+    (partition / ".run1-00000.parquet.tmp").write_bytes(b"PAR1 half written")
+    (partition / "run0-00000.parquet").write_bytes(b"a finished file stays")
+    assert remove_partial_files(tmp_path) == 1
+    assert [p.name for p in partition.iterdir()] == ["run0-00000.parquet"]

@@ -27,7 +27,7 @@ from scrapy.exceptions import UsageError
 from crawler import memory
 from crawler.sites import SitesError, load_sites
 from crawler.state import LockedError, RunLock, StateStore
-from pipelines.parquet import OutputError, check_writable, write_atomic
+from pipelines.parquet import OutputError, check_writable, remove_partial_files, write_atomic
 from pipelines.schema import RUNS, SCHEMA_VERSION
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
@@ -98,6 +98,7 @@ class Command(ScrapyCrawl):
                 check_writable(output_dir)
                 lock.acquire()
                 StateStore.open(output_dir).close()  # indexes files a killed run left
+                remove_partial_files(output_dir)  # and drops what it left half-written
             except sqlite3.Error as exc:
                 lock.release()
                 return self._stop(EXIT_USAGE, f"the state store in {output_dir} is unusable: {exc}")
