@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -74,18 +75,32 @@ def _run(sites_file: Path, output: Path) -> tuple[int, str, float, int]:
     for key, value in SETTINGS.items():
         command += ["-s", f"{key}={value}"]
     log = output.parent / "crawl.log"
+    rss_file = output.parent / "crawl.maxrss"
     started = time.monotonic()
     with open(log, "wb") as sink:
-        proc = subprocess.Popen(command, cwd=REPO, env=crawl_env(), stdout=sink, stderr=sink)
-        killer = threading.Timer(CRAWL_SECONDS * 2, proc.kill)  # a hung crawl still ends the test
-        killer.start()
+        # Linux keeps a child's pre-exec high-water RSS, which is this (large) pytest process's:
+        # a small launcher starts the crawl and reports the crawl tree's own peak.
+        proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(rss_file), *command],
+                                cwd=REPO, env=crawl_env(), stdout=sink, stderr=sink,
+                                start_new_session=True)
+        killer = threading.Timer(CRAWL_SECONDS * 2, os.killpg, (proc.pid, signal.SIGKILL))
+        killer.start()  # a hung crawl still ends the test
         try:
-            _, status, usage = os.wait4(proc.pid, 0)  # rusage of this child and its workers
+            proc.wait()
         finally:
             killer.cancel()
-            proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - started
-    return proc.returncode, log.read_text(errors="replace"), seconds, usage.ru_maxrss * 1024
+    rss = int(rss_file.read_text()) * 1024 if rss_file.exists() else 0
+    return proc.returncode, log.read_text(errors="replace"), seconds, rss
+
+
+LAUNCHER = (
+    "import os, subprocess, sys\n"
+    "proc = subprocess.Popen(sys.argv[2:])\n"
+    "_, status, usage = os.wait4(proc.pid, 0)  # rusage of the crawl and its workers\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
 
 
 def _rows(output: Path, table: str) -> list[dict]:
