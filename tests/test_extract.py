@@ -134,11 +134,11 @@ def test_command_prints_json(tmp_path: Path):
 
 def test_command_on_seed_page_and_bad_paths(tmp_path: Path):
     run = [sys.executable, "-m", "pipelines.extract"]
-    out = subprocess.run([*run, str(SEED), "--url", "https://theweek.com/x"],
+    out = subprocess.run([*run, str(SEED), "--url", "https://theweek.example/x"],
                          cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["sitename"] == "The Week"
-    missing = subprocess.run([*run, str(tmp_path / "nope.html"), "--url", "https://e.com/"],
+    missing = subprocess.run([*run, str(tmp_path / "nope.html"), "--url", "https://example.com/"],
                              cwd=ROOT, capture_output=True, text=True)
     assert missing.returncode == 2 and "cannot read" in missing.stderr
 
