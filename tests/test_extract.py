@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import subprocess
 import sys
@@ -18,7 +19,15 @@ from scrapy.statscollectors import MemoryStatsCollector
 from crawler import settings as project_settings
 from crawler.items import ArticleRow, Page, Reject
 from pipelines import metadata
-from pipelines.extract import ExtractPipeline, extract_article
+from pipelines.extract import (
+    OPTIONS,
+    ExtractPipeline,
+    _body,
+    extract_article,
+    link_share,
+    link_texts,
+    parse_html,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_57e285136f2357c0.page.html"
@@ -85,6 +94,36 @@ def test_teaser_front_is_not_an_article():
         for i in range(30)
     )
     assert extract_article(page(f"<ul>{teasers}</ul>", lang="en"), "https://example.com/") is None
+
+
+def test_menu_lines_count_as_links():
+    menu = [f"Item {i}" for i in range(40)]
+    links = {*menu, "A long headline that runs into a paragraph"}
+    assert link_share(links, menu) == 1.0
+    prose = [PARAGRAPH, "Item 3"]  # a short line that is a link, beside real prose
+    assert 0 < link_share(links, prose) < 0.1
+    assert link_share(set(), []) == 0.0
+
+
+MENU_PAGE = (  # a municipal news page under a menu of ~300 one-line links (benchmark set)
+    ROOT.parent / "shared" / "bench" / "aeb-dev" / "html"
+    / "f6ac15a4d98511396da23e4428deb5605422b1c8bbc8284e771f6896bdccf57f.html.gz"
+)
+
+
+@pytest.mark.skipif(not MENU_PAGE.is_file(), reason=f"no benchmark page at {MENU_PAGE}")
+def test_story_under_a_long_menu_is_found_not_the_menu():
+    """trafilatura's fast cascade takes this page's menu for the text; the result reads as a
+    list of links, so the full cascade runs and finds the story."""
+    html = gzip.decompress(MENU_PAGE.read_bytes())
+    url = "http://jaraguadosul.com.br/news/servi-o-de-atendimento-domiciliar"
+    tree = parse_html(html)
+    fast = _body(tree, url, OPTIONS)
+    assert fast is not None and link_share(link_texts(tree), fast[0]) > 0.5  # the trap is real
+    article = extract_article(html, url)
+    assert article is not None
+    assert "arrombamento de dois dos cinco autom" in article.text
+    assert "Ouvidoria" not in article.text and "Galeria dos Prefeitos" not in article.text
 
 
 @pytest.mark.parametrize(
