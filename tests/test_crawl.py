@@ -341,6 +341,39 @@ def test_one_site_only(serve_sites, run_crawl, tmp_path):
     assert set(table.column("canonical_url").to_pylist()) == expected
 
 
+def test_urls_found_twice_are_fetched_once_without_errors(run_crawl, tmp_path):
+    """A sitemap and a front page that list the same 300 articles: every article is fetched
+    once, the copies the dupefilter drops release the rest of the backlog, and nothing in the
+    crawl fails (a nested release per dropped copy once went past Python's recursion limit)."""
+    root, count = tmp_path / "twice", 300
+    paths = [f"/news/2026/11/28/story-number-{n}.html" for n in range(count)]
+    (root / "news" / "2026" / "11" / "28").mkdir(parents=True)
+    (root / "site.toml").write_text(
+        '[[sites]]\nname = "twice"\nstart_urls = ["{{BASE}}/"]\n'
+        'sitemaps = ["{{BASE}}/sitemap.xml"]\n', encoding="utf-8")
+    (root / "index.html").write_text("<html><body>" + "".join(
+        f'<a href="{p}">Story {n}</a>' for n, p in enumerate(paths)) + "</body></html>",
+        encoding="utf-8")
+    (root / "sitemap.xml").write_text(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + "".join(
+            f"<url><loc>{{{{BASE}}}}{p}</loc></url>" for p in paths) + "</urlset>",
+        encoding="utf-8")
+    for n, path in enumerate(paths):
+        (root / path.lstrip("/")).write_text(
+            f"<html><head><title>Story {n}</title></head><body><p>Short item {n}.</p></body>"
+            "</html>", encoding="utf-8")
+    with SiteServer(root) as server:
+        result = run_crawl({"twice": server}, tmp_path)
+    assert result.returncode == 0, result.log
+    errors = [line for line in result.stderr.splitlines() if " ERROR: " in line]
+    assert not errors, errors[:3]
+    assert sorted(p for p in result.requests["twice"] if p.startswith("/news/")) == sorted(paths)
+    rejects = ds.dataset(result.output / "rejects", format="parquet", partitioning="hive")
+    reasons = rejects.to_table().to_pydict()
+    assert sorted(reasons["url"]) == sorted(server.url + p for p in paths)  # none lost
+    assert set(reasons["reason"]) == {"not_article"}
+
+
 # --------------------------------------------------------------------------- the fixtures
 
 

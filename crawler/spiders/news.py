@@ -56,6 +56,7 @@ class NewsSpider(scrapy.Spider):
         self._queued: Counter[str] = Counter()
         self._backlog: dict[str, deque[tuple[str, tuple[Any, ...]]]] = {}
         self._ahead: Counter[str] = Counter()  # article requests out, per site
+        self._releasing: set[str] = set()  # sites whose backlog is being released right now
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -167,20 +168,31 @@ class NewsSpider(scrapy.Spider):
         self._release(site.name)
 
     def _release(self, site: str) -> int:
-        """Schedule article requests of ``site`` from its backlog up to ``ARTICLES_AHEAD`` out."""
+        """Schedule article requests of ``site`` from its backlog up to ``ARTICLES_AHEAD`` out.
+
+        Not re-entrant: a request the dupefilter drops at once (a URL found by both a sitemap and
+        a listing page) ends inside ``engine.crawl``; the loop below then simply goes on, instead
+        of a nested release per dropped URL, which a long run of them would take past Python's
+        recursion limit."""
         backlog, released = self._backlog.get(site), 0
-        while backlog and self._ahead[site] < ARTICLES_AHEAD:
-            url, (title, published, lastmod) = backlog.popleft()
-            hints = {"title": title, "published_at": published, "lastmod": lastmod}
-            self._ahead[site] += 1
-            released += 1
-            self.crawler.engine.crawl(Request(
-                url,
-                callback=self.parse_article,
-                errback=self.on_error,
-                cb_kwargs={"site": site, "hints": hints},
-                priority=ARTICLE_PRIORITY,
-            ))
+        if site in self._releasing:
+            return 0
+        self._releasing.add(site)
+        try:
+            while backlog and self._ahead[site] < ARTICLES_AHEAD:
+                url, (title, published, lastmod) = backlog.popleft()
+                hints = {"title": title, "published_at": published, "lastmod": lastmod}
+                self._ahead[site] += 1
+                released += 1
+                self.crawler.engine.crawl(Request(
+                    url,
+                    callback=self.parse_article,
+                    errback=self.on_error,
+                    cb_kwargs={"site": site, "hints": hints},
+                    priority=ARTICLE_PRIORITY,
+                ))
+        finally:
+            self._releasing.discard(site)
         return released
 
     def _ended(self, site: str) -> None:
