@@ -67,9 +67,11 @@ STATE_ENABLED = True  # OUTPUT_DIR/state.sqlite: later runs skip what earlier ru
 EXTENSIONS = {
     "crawler.state.StateExtension": 0,
     "crawler.progress.ProgressLog": 500,
+    "crawler.gctuning.GcTuning": 0,
     "scrapy.extensions.logstats.LogStats": None,  # replaced by the progress line
 }
 PROGRESS_INTERVAL = 30.0  # seconds between progress lines
+GC_THRESHOLD = 10_000  # the collector's first threshold during a crawl (0 = Python's own)
 
 PARQUET_ENABLED = True
 PARQUET_COMPRESSION = "zstd"
