@@ -118,8 +118,9 @@ def extract_article(
     paragraphs, headings = body
     if word_count(paragraphs) < min_words:  # the layer only removes: no article either way
         return None
-    # trafilatura's metadata, read on the same pruned tree (``bare_extraction`` left it intact)
-    doc = trafilatura.extract_metadata(tree, default_url=url, date_config=DATE_PARAMS)
+    # trafilatura's metadata, read on the same pruned tree (``bare_extraction`` left it intact);
+    # htmldate searches the page only when it declares no publication time of its own
+    doc = metadata.trafilatura_metadata(tree, url, None if dates.published else DATE_PARAMS)
     cleaned = boilerplate.filter_paragraphs(
         paragraphs, title=doc.title, rules=rules, description=doc.description, headings=headings
     )

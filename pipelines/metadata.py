@@ -1,12 +1,14 @@
-"""Article metadata that trafilatura leaves coarse: full timestamps, authors, canonical URL.
+"""Article metadata: trafilatura's readers, plus full timestamps, authors and canonical URL.
 
-trafilatura gives one date; analysts need when an article was published *and* last modified, with a
-time zone. These pure helpers read the page's own declarations (JSON-LD, Open Graph / article meta
-tags, ``<time>``), and normalise what trafilatura returns.
+``trafilatura_metadata`` runs trafilatura's own metadata readers, less what newsclean does not
+store. trafilatura gives one date; analysts need when an article was published *and* last
+modified, with a time zone. The pure helpers below read the page's own declarations (JSON-LD,
+Open Graph / article meta tags, ``<time>``), and normalise what trafilatura returns.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -16,6 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
+from trafilatura import metadata as tm
+from trafilatura.settings import Document
 
 from crawler.urls import canonicalize
 
@@ -28,6 +32,40 @@ _MODIFIED_META = (
     "dcterms.modified", "last-modified", "lastmod",
 )
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\|| and | und | et | y |&)\s*")
+
+
+def trafilatura_metadata(
+    tree: HtmlElement, url: str, date_config: dict[str, Any] | None = None
+) -> Document:
+    """``trafilatura.extract_metadata`` without the parts whose answer newsclean does not use.
+
+    The same readers in the same order: meta tags and Open Graph, JSON-LD, then the fallbacks
+    that search the page (title, author, canonical link, site name, categories, tags). Left out:
+    the licence search (no column holds it) and, unless ``date_config`` is given, htmldate's
+    date search (``page_dates`` reads the page's declared times first; the caller passes
+    ``date_config`` only for a page that declares none). About 2 ms of a page's ~45.
+    """
+    doc = tm.examine_meta(tree)
+    if doc.author and " " not in doc.author:  # a single word is a handle, not a name
+        doc.author = None
+    with contextlib.suppress(Exception):  # as extract_metadata: its JSON-LD reader has bugs
+        doc = tm.extract_meta_json(tree, doc)
+    doc.title = doc.title or tm.extract_title(tree)
+    doc.author = doc.author or tm.extract_author(tree)
+    doc.url = doc.url or tm.extract_url(tree, url)
+    if date_config is not None:
+        doc.date = tm.find_date(tree, **{**date_config, "url": doc.url})
+    doc.sitename = doc.sitename or tm.extract_sitename(tree)
+    if doc.sitename:
+        doc.sitename = doc.sitename.lstrip("@")
+        if doc.sitename and "." not in doc.sitename and not doc.sitename[0].isupper():
+            doc.sitename = doc.sitename.title()
+    elif doc.url and (match := tm.META_URL.match(doc.url)):
+        doc.sitename = match[1]
+    doc.categories = doc.categories or tm.extract_catstags("category", tree)
+    doc.tags = doc.tags or tm.extract_catstags("tag", tree)
+    doc.clean_and_trim()
+    return doc
 
 
 @dataclass(frozen=True)
