@@ -75,7 +75,8 @@ GC_THRESHOLD = 10_000  # the collector's first threshold during a crawl (0 = Pyt
 
 PARQUET_ENABLED = True
 PARQUET_COMPRESSION = "zstd"
-PARQUET_ROWS_PER_FILE = 2000  # one row group per file; a new file after this many rows
+PARQUET_ROWS_PER_FILE = 2000  # a new file after this many rows...
+PARQUET_ROWS_PER_GROUP = 250  # ...written as they come, a row group of this many at a time
 PARQUET_FLUSH_SECONDS = 300  # ...or after this long, so a slow crawl still lands data often
 
 # --- Logging: INFO shows the progress line and the end-of-run summary.

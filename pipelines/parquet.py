@@ -1,25 +1,30 @@
 """The dataset writer: atomic, hive-partitioned Parquet files with an explicit schema.
 
 Layout: ``OUTPUT_DIR/<table>/crawl_date=YYYY-MM-DD/<crawl_id>-<seq>.parquet`` for the tables
-``articles`` and ``rejects``. Rows are buffered and written as one file (one row group) every
-``PARQUET_ROWS_PER_FILE`` rows or ``PARQUET_FLUSH_SECONDS``, and at the end of the run (also after
-Ctrl-C or SIGTERM, which Scrapy turns into a graceful close). Each file is written under a hidden
-temporary name, fsynced and renamed into place, so a reader never sees a partial file, and the
-crawl id in every name means no run overwrites another's files.
+``articles`` and ``rejects``. Rows are streamed: every ``PARQUET_ROWS_PER_GROUP`` rows are written
+as one row group of the open file, so the crawl holds only that many rows however large the run;
+the file is put in place after ``PARQUET_ROWS_PER_FILE`` rows or ``PARQUET_FLUSH_SECONDS``, and at
+the end of the run (also after Ctrl-C or SIGTERM, which Scrapy turns into a graceful close). Each
+file is written under a hidden temporary name, fsynced and renamed into place, so a reader never
+sees a partial file, and the crawl id in every name means no run overwrites another's files.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib.abc
 import logging
 import os
 import sqlite3
+import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -45,7 +50,12 @@ def write_atomic(table: pa.Table, path: Path, compression: str = "zstd") -> None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable."""
+    dir_fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
@@ -73,6 +83,33 @@ def remove_partial_files(output_dir: Path) -> int:
     return len(partial)
 
 
+class _HidePandas(importlib.abc.MetaPathFinder):
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name.partition(".")[0] == "pandas":
+            raise ImportError(f"{name} is not for the crawl process")
+
+
+def keep_pandas_out() -> bool:
+    """Keep pyarrow from importing pandas into the crawl process: 45 MB it never uses there.
+
+    pyarrow asks once per process, at its first conversion of Python objects, whether pandas can
+    be imported, and imports it if it can: pandas, pytz and dateutil then sit in the reactor for
+    the whole crawl. Here the question is asked with pandas hidden for that one call, so the
+    answer is "no" and the writer's conversions (always with an explicit schema) leave pandas
+    alone. Nothing else changes: any other code imports pandas as usual, and pyarrow still
+    imports it when asked for pandas objects (``to_pandas``). ``False`` if pandas is already in.
+    """
+    if "pandas" in sys.modules:
+        return False
+    finder = _HidePandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        pa.array([], type=pa.null())  # pyarrow's one-time check, answered without pandas
+    finally:
+        sys.meta_path.remove(finder)
+    return True
+
+
 class OutputError(OSError):
     """``OUTPUT_DIR`` cannot be written."""
 
@@ -87,8 +124,22 @@ def check_writable(directory: Path) -> None:
         raise OutputError(f"OUTPUT_DIR {str(directory)!r} is not writable: {exc}") from None
 
 
+class Committed(NamedTuple):
+    """A file put in place: where, how many rows, the state keys of its articles."""
+
+    path: Path
+    rows: int
+    keys: list[Key]
+
+
 class DatasetWriter:
-    """Buffer rows of one table and write them as atomic files of one partition."""
+    """Stream rows of one table into atomic files of one partition.
+
+    ``append`` writes a batch of rows as one row group of the open file, which lives under a
+    hidden temporary name; ``commit`` closes it, fsyncs it and renames it into place; ``abort``
+    drops it. ``write`` is the one-call form: a whole file from one batch. The methods block
+    (pyarrow frees the GIL): the pipeline calls them in a thread, one at a time per writer.
+    """
 
     def __init__(self, root: Path, table: str, partition: str, prefix: str,
                  compression: str = "zstd") -> None:
@@ -96,10 +147,14 @@ class DatasetWriter:
         self.directory = root / table / partition
         self.prefix = prefix
         self.compression = compression
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[dict[str, Any]] = []  # buffered, not yet in a row group
         self.keys: list[Key] = []  # state keys of the buffered rows (articles only)
+        self.file_keys: list[Key] = []  # state keys of the rows in the open file
         self.files: list[Path] = []
-        self.written = 0
+        self.written = 0  # rows in committed files
+        self.file_rows = 0  # rows in the open file
+        self._open: tuple[pq.ParquetWriter, Path, Path] | None = None  # writer, tmp, path
+        self.lock = asyncio.Lock()  # one append or commit at a time (in the pipeline)
 
     def add(self, row: dict[str, Any], key: Key | None = None) -> None:
         self.rows.append(row)
@@ -112,12 +167,64 @@ class DatasetWriter:
         keys, self.keys = self.keys, []
         return rows, keys
 
+    def give_back(self, rows: list[dict[str, Any]], keys: list[Key]) -> None:
+        """Put rows that could not be written back at the head of the buffer."""
+        self.rows[:0] = rows
+        self.keys[:0] = keys
+
     def next_path(self) -> Path:
         path = self.directory / f"{self.prefix}-{len(self.files):05d}.parquet"
         self.files.append(path)
         return path
 
+    def append(self, rows: list[dict[str, Any]], keys: Iterable[Key] = ()) -> None:
+        """Write ``rows`` as one row group of the open file (a new file if none is open)."""
+        table = pa.Table.from_pylist(rows, schema=self.schema)  # bad rows fail before any file
+        if self._open is None:
+            path = self.next_path()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            self._open = (pq.ParquetWriter(tmp, self.schema, compression=self.compression),
+                          tmp, path)
+        self._open[0].write_table(table, row_group_size=max(len(rows), 1))
+        self.file_rows += len(rows)
+        self.file_keys.extend(keys)
+
+    @property
+    def open_path(self) -> Path | None:
+        """Where the open file goes once committed; ``None`` when no file is open."""
+        return self._open[2] if self._open else None
+
+    def commit(self) -> Committed | None:
+        """Close the open file and rename it into place (on failure, ``abort`` drops it)."""
+        if self._open is None:
+            return None
+        writer, tmp, path = self._open
+        writer.close()
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+        done = Committed(path, self.file_rows, self.file_keys)
+        self.written += self.file_rows
+        self._open, self.file_rows, self.file_keys = None, 0, []
+        return done
+
+    def abort(self) -> int:
+        """Drop the open file (a failed write): the number of rows it held.
+
+        Its articles were never recorded as stored, so the next run fetches them again."""
+        if self._open is None:
+            return 0
+        writer, tmp, _path = self._open
+        with contextlib.suppress(Exception):
+            writer.close()
+        tmp.unlink(missing_ok=True)
+        lost, self.file_rows, self.file_keys, self._open = self.file_rows, 0, [], None
+        return lost
+
     def write(self, rows: list[dict[str, Any]], path: Path) -> None:
+        """Write ``rows`` as one whole file at ``path`` (one row group)."""
         table = pa.Table.from_pylist(rows, schema=self.schema)
         write_atomic(table, path, self.compression)
         self.written += len(rows)
@@ -130,17 +237,21 @@ class ParquetConfig:
     output_dir: Path
     compression: str
     rows_per_file: int
+    rows_per_group: int
     flush_seconds: float
 
     @classmethod
     def from_settings(cls, settings: Any) -> ParquetConfig:
         rows = settings.getint("PARQUET_ROWS_PER_FILE")
-        if rows < 1:
-            raise ValueError(f"PARQUET_ROWS_PER_FILE must be >= 1, got {rows}")
+        group = settings.getint("PARQUET_ROWS_PER_GROUP")
+        if rows < 1 or group < 1:
+            raise ValueError(f"PARQUET_ROWS_PER_FILE and PARQUET_ROWS_PER_GROUP must be >= 1, "
+                             f"got {rows} and {group}")
         return cls(
             output_dir=Path(settings.get("OUTPUT_DIR")),
             compression=settings.get("PARQUET_COMPRESSION"),
             rows_per_file=rows,
+            rows_per_group=min(group, rows),
             flush_seconds=settings.getfloat("PARQUET_FLUSH_SECONDS"),
         )
 
@@ -163,6 +274,7 @@ class ParquetPipeline:
 
     def open_spider(self) -> None:
         check_writable(self.config.output_dir)
+        keep_pandas_out()
         spider = self.crawler.spider
         partition = f"crawl_date={spider.started_at:%Y-%m-%d}"
         for table in ("articles", "rejects"):
@@ -183,10 +295,12 @@ class ParquetPipeline:
         writer = self.writers[table]
         writer.add(row, key)
         self.stats.inc_value(f"newsclean/{table}/buffered")
-        if len(writer.rows) >= self.config.rows_per_file:
-            await self.flush(writer)
-        elif time.monotonic() - self.last_flush > self.config.flush_seconds:
+        if time.monotonic() - self.last_flush > self.config.flush_seconds:
             await asyncio.gather(*(self.flush(w) for w in self.writers.values()))
+        elif len(writer.rows) >= self.config.rows_per_group:
+            await self.append(writer)
+            if writer.file_rows >= self.config.rows_per_file:
+                await self.commit(writer)
         return item
 
     def reject_row(self, item: Reject) -> dict[str, Any]:
@@ -195,40 +309,62 @@ class ParquetPipeline:
         row.update(crawl_id=self.crawler.spider.crawl_id, schema_version=SCHEMA_VERSION)
         return row
 
-    async def flush(self, writer: DatasetWriter) -> None:
-        """Write the writer's buffered rows as one file, in a thread (pyarrow frees the GIL)."""
-        self.last_flush = time.monotonic()
-        rows, keys = writer.take()
-        if not rows:
-            return
-        path = writer.next_path()
-        try:
-            await asyncio.to_thread(writer.write, rows, path)
-        except OSError as exc:
-            self.output_failed(writer, rows, keys, path, exc)
-            return
-        if keys:  # only now, with the file in place, may the store say they are stored
+    async def append(self, writer: DatasetWriter) -> bool:
+        """Write the buffered rows as one row group of the writer's open file, in a thread."""
+        async with writer.lock:
+            rows, keys = writer.take()
+            if not rows:
+                return True
             try:
-                state_of(self.crawler).commit(path, keys)
-            except sqlite3.Error as exc:  # the file is in place; the next run indexes it
-                store_failed(self.crawler, exc)
-        table = writer.schema.metadata[b"newsclean.table"].decode()
-        self.stats.inc_value(f"newsclean/{table}/written", len(rows))
-        self.stats.inc_value("newsclean/parquet/files")
-        logger.debug("wrote %d rows to %s", len(rows), path)
-        del rows, keys  # the buffer's rows and the flush's temporaries go back to the system:
-        await asyncio.to_thread(memory.trim)  # RSS stays flat from one file to the next
+                await asyncio.to_thread(writer.append, rows, keys)
+            except OSError as exc:
+                self.output_failed(writer, rows, keys, exc)
+                return False
+        return True
+
+    async def commit(self, writer: DatasetWriter) -> None:
+        """Put the open file in place; only then may the store say its articles are stored."""
+        async with writer.lock:
+            try:
+                done = await asyncio.to_thread(writer.commit)
+            except OSError as exc:
+                self.output_failed(writer, [], [], exc)
+                return
+            if done is None:
+                return
+            if done.keys:
+                try:
+                    state_of(self.crawler).commit(done.path, done.keys)
+                except sqlite3.Error as exc:  # the file is in place; the next run indexes it
+                    store_failed(self.crawler, exc)
+            table = writer.schema.metadata[b"newsclean.table"].decode()
+            self.stats.inc_value(f"newsclean/{table}/written", done.rows)
+            self.stats.inc_value("newsclean/parquet/files")
+            logger.debug("wrote %d rows to %s", done.rows, done.path)
+            await asyncio.to_thread(memory.trim)  # freed buffers go back: RSS stays flat
+
+    async def flush(self, writer: DatasetWriter) -> None:
+        """Everything the writer holds lands in a committed file."""
+        self.last_flush = time.monotonic()
+        if await self.append(writer):
+            await self.commit(writer)
 
     def output_failed(
-        self, writer: DatasetWriter, rows: list, keys: list[Key], path: Path, exc: OSError
+        self, writer: DatasetWriter, rows: list, keys: list[Key], exc: OSError
     ) -> None:
-        """The dataset cannot be written (read-only, disk full): keep the rows, stop the crawl.
+        """The dataset cannot be written (read-only, disk full): stop the crawl.
 
-        The rows go back into the buffer for one more try at close; the run ends with
-        ``finish_reason`` ``output_error`` and a non-zero exit status either way.
+        The rows of the failed write go back into the buffer for one more try at close; the
+        file that was open is dropped (its articles were not recorded as stored: the next run
+        fetches them again). The run ends with ``finish_reason`` ``output_error`` and a non-zero
+        exit status either way.
         """
-        writer.rows[:0] = rows
-        writer.keys[:0] = keys
+        path = writer.open_path or writer.directory
+        writer.give_back(rows, keys)
+        dropped = writer.abort()
+        if dropped:
+            self.stats.inc_value("newsclean/parquet/rows_dropped", dropped)
+            logger.error("dropped %d rows of %s; the next run fetches them again", dropped, path)
         store_failed(self.crawler, OSError(f"cannot write {path}: {exc}"))
 
     async def close_spider(self) -> None:

@@ -188,7 +188,8 @@ def test_kill_9_then_rerun_stores_every_article_once(tmp_path: Path, kill_after:
     with CountingServer(site.root, kill_after) as server:
         command = [sys.executable, "-m", "scrapy", "crawl", "news",
                    "-a", f"sites={sites_file(tmp_path, server)}"]
-        for key, value in {**FAST, "OUTPUT_DIR": str(out), "PARQUET_ROWS_PER_FILE": "2",
+        for key, value in {**FAST, "OUTPUT_DIR": str(out), "PARQUET_ROWS_PER_FILE": "3",
+                           "PARQUET_ROWS_PER_GROUP": "1",  # killed mid-file as well
                            "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}.items():
             command += ["-s", f"{key}={value}"]
         proc = subprocess.Popen(command, cwd=REPO, env=crawl_env(),

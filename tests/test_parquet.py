@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +18,8 @@ import pytest
 
 from pipelines.parquet import DatasetWriter, remove_partial_files, write_atomic
 from pipelines.schema import ARTICLES, REJECTS, SCHEMA_VERSION
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def article_row(n: int, **overrides) -> dict:
@@ -78,6 +83,25 @@ def test_writer_files_read_back_in_every_tool(tmp_path: Path):
     assert "ünïcödé" in frame["text"].iloc[0]
 
 
+def test_rows_stream_into_row_groups_of_a_file_put_in_place_at_commit(tmp_path: Path):
+    writer = DatasetWriter(tmp_path, "articles", "crawl_date=2026-11-25", "run1")
+    partition = tmp_path / "articles" / "crawl_date=2026-11-25"
+    writer.append([article_row(n) for n in range(3)])
+    writer.append([article_row(n) for n in range(3, 5)])
+    assert [p.name for p in partition.iterdir()] == [".run1-00000.parquet.tmp"]  # not visible
+    done = writer.commit()
+    assert done is not None and (done.path.name, done.rows) == ("run1-00000.parquet", 5)
+    meta = pq.ParquetFile(done.path).metadata
+    assert (meta.num_row_groups, meta.num_rows) == (2, 5)
+    assert pq.read_table(done.path).column("url").to_pylist() == [
+        article_row(n)["url"] for n in range(5)
+    ]
+    writer.append([article_row(9)])  # a write that fails later: the open file is dropped
+    assert writer.abort() == 1
+    assert [p.name for p in partition.iterdir()] == ["run1-00000.parquet"]
+    assert writer.commit() is None and writer.written == 5
+
+
 def test_schema_rejects_bad_rows_before_any_file_exists(tmp_path: Path):
     writer = DatasetWriter(tmp_path, "articles", "crawl_date=2026-11-25", "run1")
     path = writer.next_path()
@@ -112,3 +136,26 @@ def test_partial_files_of_a_killed_run_are_removed(tmp_path: Path):
     (partition / "run0-00000.parquet").write_bytes(b"a finished file stays")
     assert remove_partial_files(tmp_path) == 1
     assert [p.name for p in partition.iterdir()] == ["run0-00000.parquet"]
+
+
+def test_the_writer_leaves_pandas_out_of_the_crawl_process(tmp_path: Path):
+    """pyarrow would import pandas (45 MB) into the reactor at the first file; it does not, and
+    pandas still works in that process for whoever wants it."""
+    rows = tmp_path / "rows.pickle"
+    rows.write_bytes(pickle.dumps([article_row(n) for n in range(3)]))
+    script = f"""
+import pickle, sys
+from pathlib import Path
+import pipelines.parquet as parquet
+assert "pandas" not in sys.modules
+assert parquet.keep_pandas_out()
+writer = parquet.DatasetWriter(Path({str(tmp_path)!r}), "articles", "crawl_date=2026-11-25", "r")
+writer.append(pickle.loads(Path({str(rows)!r}).read_bytes()))
+done = writer.commit()
+assert "pandas" not in sys.modules, "pyarrow imported pandas"
+import pyarrow.parquet as pq
+assert pq.read_table(done.path).to_pandas().shape[0] == 3
+"""
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
