@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -200,6 +201,14 @@ def link_share(links: set[str], lines: list[str]) -> float:
     return min(linked / total, 1.0)
 
 
+def _worker_init() -> None:
+    """In each new worker: page-sized buffers go back to the system when freed, and what the
+    worker inherited from the fork server is frozen, so the collector never writes to those
+    pages and they stay shared instead of being copied into every worker."""
+    memory.pin_mmap_threshold()
+    gc.freeze()
+
+
 def _extract_job(
     html: str | bytes, url: str, rules: Any, min_words: int, ctype: str = ""
 ) -> dict | None:
@@ -279,7 +288,7 @@ class ExtractPipeline:
         self.pool = ProcessPool(
             max_workers=self.config.workers,
             max_tasks=self.config.max_tasks_per_worker,
-            initializer=memory.pin_mmap_threshold,  # page-sized buffers go back when freed
+            initializer=_worker_init,
             context=context,
         )
 
