@@ -209,7 +209,9 @@ class StateStore:
 
 def _keys_of_file(path: Path) -> Iterator[Key]:
     columns = ["canonical_url", "url", "content_hash", "fetched_at", "crawl_id"]
-    table = pq.read_table(path, columns=columns)
+    # ParquetFile, not read_table: read_table imports pyarrow.dataset, 48 MB that the crawl
+    # process would then carry to its end
+    table = pq.ParquetFile(path).read(columns=columns)
     for row in table.to_pylist():
         yield Key(row["canonical_url"], row["content_hash"], row["fetched_at"], None,
                   row["crawl_id"], aliases=(row["url"],))

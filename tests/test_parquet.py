@@ -159,3 +159,23 @@ assert pq.read_table(done.path).to_pandas().shape[0] == 3
     proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
                           text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_indexing_a_file_left_by_a_killed_run_keeps_pyarrow_dataset_out(tmp_path: Path):
+    """The store reads back a file a killed run put in place but never recorded; it does so
+    without pyarrow.dataset (48 MB the crawl process would carry to its end)."""
+    writer = DatasetWriter(tmp_path, "articles", "crawl_date=2026-11-25", "killed")
+    writer.append([article_row(n) for n in range(3)])
+    writer.commit()
+    script = f"""
+import sys
+from pathlib import Path
+from crawler.state import StateStore
+store = StateStore.open(Path({str(tmp_path)!r}))
+assert store.count() == 3, store.count()
+assert store.lookup("http://127.0.0.1/a/2") is not None
+assert "pyarrow.dataset" not in sys.modules, "pyarrow.dataset imported"
+"""
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
