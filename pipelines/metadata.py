@@ -170,10 +170,18 @@ def split_authors(value: str | None) -> list[str]:
 
 
 def html_lang(tree: HtmlElement) -> str | None:
-    """The page's declared language (``<html lang="de-AT">`` → ``de``)."""
-    lang = (tree.get("lang") or tree.get("xml:lang") or "").strip().lower()
-    lang = lang.replace("_", "-").split("-")[0]
-    return lang if re.fullmatch(r"[a-z]{2,3}", lang) else None
+    """The page's declared language (``<html lang="de-AT">`` → ``de``), else the language of a
+    ``content-language`` or ``og:locale`` meta tag (``pt_BR`` → ``pt``)."""
+    declared = [tree.get("lang"), tree.get("xml:lang")]
+    for meta in tree.iter("meta"):
+        key = (meta.get("http-equiv") or meta.get("property") or meta.get("name") or "").lower()
+        if key in ("content-language", "og:locale"):
+            declared.append(meta.get("content"))
+    for value in declared:
+        lang = (value or "").strip().lower().replace("_", "-").split("-")[0]
+        if re.fullmatch(r"[a-z]{2,3}", lang):
+            return lang
+    return None
 
 
 def canonical(declared: str | None, fetched: str) -> str:

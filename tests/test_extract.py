@@ -128,6 +128,40 @@ def test_story_under_a_long_menu_is_found_not_the_menu():
     assert "Ouvidoria" not in article.text and "Galeria dos Prefeitos" not in article.text
 
 
+@pytest.mark.skipif(not MENU_PAGE.is_file(), reason="no benchmark set")
+def test_full_cascade_reads_the_stop_words_of_the_page_language_only():
+    """The menu page (declared ``pt_BR`` in a ``content-language`` meta) goes through the full
+    cascade; jusText reads Portuguese stop words, not those of all its languages (about 30 MB
+    a worker, kept for good). A fresh process: other tests may have loaded them already."""
+    script = f"""
+import gzip
+from pathlib import Path
+import trafilatura.external
+from pipelines.extract import extract_article
+article = extract_article(gzip.decompress(Path({str(MENU_PAGE)!r}).read_bytes()),
+                          "https://news.example.com/servico")
+assert article is not None and "arrombamento" in article.text
+assert trafilatura.external.JT_STOPLIST is None, "all-language stop words loaded"
+"""
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ('<html lang="de-AT"><head><meta property="og:locale" content="en_US">', "de"),
+        ('<html><head><meta http-equiv="Content-Language" content="pt_BR">', "pt"),
+        ('<html><head><meta property="og:locale" content="fr_FR">', "fr"),
+        ('<html lang="x"><head>', None),
+    ],
+)
+def test_declared_language(head, expected):
+    tree = lxml_html.fromstring(head + "</head><body><p>Text.</p></body></html>")
+    assert metadata.html_lang(tree) == expected
+
+
 _META_FIELDS = ("title", "author", "url", "sitename", "description", "categories", "tags",
                 "image", "date")
 
