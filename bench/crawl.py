@@ -9,7 +9,8 @@ index, a front page and section pages) on 127.0.0.1 port 0 from a separate proce
   the steady state (first to last item);
 - the ratio to bare trafilatura (``trafilatura.extract`` with its defaults, and with the project's
   ``Extractor`` options) on the same pages on all cores (a process pool), measured right before
-  each crawl, and a CPU-time ratio that holds when other processes share the cores;
+  each crawl, and CPU-time ratios that hold when other processes share the cores (against bare
+  trafilatura on one core, and on all cores busy, as the crawl's own pages are);
 - time per stage, in CPU milliseconds per page: fetch (the reactor process: Scrapy, the spider,
   the pipelines' reactor-side work, minus write), extract (the pool workers), boilerplate layer
   (its share of ``extract_article``, timed in-process on the same pages), write (the Parquet writer
@@ -48,6 +49,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from copy import copy as shallow_copy
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -181,18 +183,28 @@ def one_core(sample: Sample, job: Callable[[int], None]) -> tuple[float, float]:
     return count / (time.perf_counter() - start), 1000 * (time.process_time() - cpu) / count
 
 
-def all_cores(sample: Sample, job: Callable[[int], None], rounds: int = 2) -> float:
-    """Pages/s of ``job`` over the sample (``rounds`` times) in a pool of one process per core."""
+def _cpu_of(job: Callable[[int], None], index: int) -> float:
+    """CPU seconds ``job`` took on one page, in the pool worker that ran it."""
+    start = time.process_time()
+    job(index)
+    return time.process_time() - start
+
+
+def all_cores(
+    sample: Sample, job: Callable[[int], None], rounds: int = 2
+) -> tuple[float, float]:
+    """Pages/s of ``job`` over the sample (``rounds`` times) in a pool of one process per core,
+    and its CPU ms per page there (all cores busy: caches and memory bandwidth are shared, so
+    a page costs more CPU than on one core alone)."""
     _POOL_PAGES[:] = sample.pages
     cores = os.cpu_count() or 1
     indices = list(range(len(sample.pages))) * rounds
     with multiprocessing.get_context("fork").Pool(cores) as pool:
         pool.map(_warm, range(cores * 2), chunksize=1)
         start = time.perf_counter()
-        for _ in pool.imap_unordered(job, indices, chunksize=4):
-            pass
+        cpu = sum(pool.imap_unordered(partial(_cpu_of, job), indices, chunksize=4))
         elapsed = time.perf_counter() - start
-    return len(indices) / elapsed
+    return len(indices) / elapsed, 1000 * cpu / len(indices)
 
 
 @dataclass
@@ -204,6 +216,7 @@ class Baseline:
     default_cpu_ms: float = 0.0  # ... CPU ms per page (robust to other load on the machine)
     options_cpu_ms: float = 0.0
     default_all: float = 0.0
+    default_all_cpu_ms: float = 0.0  # CPU ms per page with all cores busy
     options_one: float = 0.0  # ... with the project's Extractor options
     options_all: float = 0.0
     article_ms: float = 0.0  # extract_article, per page, one core
@@ -275,10 +288,10 @@ def measure_baseline(sample: Sample) -> Baseline:
 def measure_all_cores(sample: Sample, baseline: Baseline) -> Baseline:
     """The all-cores figures, measured right before a crawl (the machine's load changes)."""
     with LoadMeter() as meter:
-        default_all = all_cores(sample, _bare_default)
-        options_all = all_cores(sample, _bare_options)
+        default_all, default_all_cpu_ms = all_cores(sample, _bare_default)
+        options_all, _ = all_cores(sample, _bare_options)
     return replace(baseline, default_all=default_all, options_all=options_all,
-                   other_load=meter.other_share())
+                   default_all_cpu_ms=default_all_cpu_ms, other_load=meter.other_share())
 
 
 # --------------------------------------------------------------------------- the crawl
@@ -556,7 +569,9 @@ def report(run: CrawlRun, base: Baseline) -> dict[str, Any]:
         f"per page (fetch+extract+write) = defaults {base.default_cpu_ms / crawl_cpu:.2f}, "
         f"project options {base.options_cpu_ms / crawl_cpu:.2f}; counting the server too: "
         f"{base.default_cpu_ms / (crawl_cpu + per_page['server']):.2f} / "
-        f"{base.options_cpu_ms / (crawl_cpu + per_page['server']):.2f}",
+        f"{base.options_cpu_ms / (crawl_cpu + per_page['server']):.2f}; with every core busy "
+        f"in both (bare defaults {base.default_all_cpu_ms:.2f} CPU ms/page in the pool): "
+        f"{_ratio(base.default_all_cpu_ms, crawl_cpu)}",
         "   reactor process threads, CPU ms per page: " + ", ".join(
             f"{name} {1000 * cpu / processed:.2f}"
             for name, cpu in sorted(stats.get("bench/threads", {}).items(), key=lambda t: -t[1])
@@ -591,6 +606,7 @@ def report(run: CrawlRun, base: Baseline) -> dict[str, Any]:
         "ratio, project's options": _ratio(rate, base.options_all),
         "CPU-time ratio, defaults": f"{base.default_cpu_ms / crawl_cpu:.2f}",
         "CPU-time ratio, options": f"{base.options_cpu_ms / crawl_cpu:.2f}",
+        "CPU-time ratio, all cores busy": _ratio(base.default_all_cpu_ms, crawl_cpu),
         "reactor CPU ms/page": f"{per_page['fetch'] + per_page['write']:.2f}",
         "layer, % of extraction": f"{100 * layer_share:.1f}",
         "peak RSS tree, MB": f"{run.tree.peak_rss / MB:.0f}",
@@ -604,7 +620,7 @@ def report(run: CrawlRun, base: Baseline) -> dict[str, Any]:
 
 
 def _ratio(rate: float, limit: float) -> str:
-    return f"{rate / limit:.2f}" if limit else "n/a"
+    return f"{rate / limit:.2f}" if limit and rate else "n/a"
 
 
 def print_baseline(base: Baseline) -> None:
@@ -614,7 +630,7 @@ def print_baseline(base: Baseline) -> None:
         f"it over):\n"
         f"   trafilatura.extract defaults: one core {base.default_one:.1f} pages/s "
         f"({base.default_cpu_ms:.2f} CPU ms/page), all {cores} cores {base.default_all:.1f} "
-        f"pages/s\n"
+        f"pages/s ({base.default_all_cpu_ms:.2f} CPU ms/page)\n"
         f"   with the project's Extractor options: one core {base.options_one:.1f} pages/s "
         f"({base.options_cpu_ms:.2f} CPU ms/page), all {cores} cores {base.options_all:.1f} "
         f"pages/s\n"
