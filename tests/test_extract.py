@@ -187,6 +187,93 @@ def test_trafilatura_metadata_matches_extract_metadata():
     assert compared >= 80 and authors >= 40, (compared, authors)
 
 
+_BYLINES = {  # bodies where different byline expressions and pruning rules decide
+    "kept": '<p class="byline">By <span class="author-name">Erika Mustermann</span></p>',
+    "holds a date": '<p class="byline">By Erika Mustermann <time>12 May</time> and Max Muster</p>',
+    "in comments": '<div id="comments-7"><a rel="author">Commenter Name</a></div>'
+                   '<div class="writer">Ann Writer</div>',
+    "in a sidebar": '<div class="main-sidebar"><span class="author">Side Person</span></div>',
+    "in a figure": '<figure><span class="writer">Fig Writer</span></figure>',
+    "rel me": "<div><rel>me</rel>Hanna Handle</div>",
+    "author element": "<author>Anna Author</author>",
+    "id": '<div id="main-author">Ida Id</div><div class="comments-list">'
+          '<span class="screenname">troll</span></div>',
+    "data component": '<span data-component="BylineBlock">Dana Comp</span>',
+    "itemprop": '<h4 itemprop="author">Ernst Prop</h4>',
+    "long then short": f'<div class="author-bio">{PARAGRAPH}</div><a class="byl">Kurz Name</a>',
+    "none": "<p>Nobody signed this.</p>",
+}
+
+
+def _page(body: str, head: str = "") -> lxml_html.HtmlElement:
+    return lxml_html.fromstring(f"<html><head><title>T</title>{head}</head><body>{body}"
+                                f"<p>{PARAGRAPH}</p></body></html>")
+
+
+def test_byline_expressions_are_trafilaturas():
+    """Ours are trafilatura 2.3's byline expressions rewritten for speed: a new trafilatura with
+    other expressions fails here, and the rewrite must be redone from its ``xpaths.py``."""
+    import hashlib
+
+    from trafilatura import xpaths
+
+    paths = [e.path for e in (*xpaths.AUTHOR_XPATHS, *xpaths.AUTHOR_DISCARD_XPATHS)]
+    assert hashlib.sha256("\n".join(paths).encode()).hexdigest()[:16] == "bd5f280624916a83"
+    for expression in (*xpaths.CATEGORIES_XPATHS, *xpaths.TAGS_XPATHS):  # ``catstags`` relies
+        assert expression.path.strip().endswith("//a[@href]")
+
+
+def _byline_trees() -> list[lxml_html.HtmlElement]:
+    trees = [_page(body) for body in _BYLINES.values()]
+    trees.append(_page("".join(_BYLINES.values())))
+    for path in sorted(MENU_PAGE.parent.glob("*.html.gz"))[::3]:
+        tree = parse_html(gzip.decompress(path.read_bytes()))
+        if tree is not None:
+            trees.append(tree)
+    return trees
+
+
+def test_byline_expressions_select_what_trafilaturas_select():
+    from trafilatura import xpaths
+
+    for tree in _byline_trees():
+        for ours, theirs in zip(metadata.AUTHOR_XPATHS, xpaths.AUTHOR_XPATHS, strict=True):
+            assert ours(tree) == theirs(tree)
+        pruned = {e for expression in xpaths.AUTHOR_DISCARD_XPATHS for e in expression(tree)}
+        for elem in tree.iter():
+            inside = elem in pruned or any(a in pruned for a in elem.iterancestors())
+            assert metadata._DISCARDED(elem) is inside, lxml_html.tostring(elem)[:80]
+
+
+@pytest.mark.parametrize("case", sorted(_BYLINES))
+def test_extract_author_is_trafilaturas(case):
+    from trafilatura.metadata import extract_author
+
+    tree = _page(_BYLINES[case])
+    assert metadata.extract_author(tree) == extract_author(tree)
+    everything = _page("".join(_BYLINES[k] for k in sorted(_BYLINES) if k >= case))
+    assert metadata.extract_author(everything) == extract_author(everything)
+
+
+@pytest.mark.parametrize(
+    ("body", "head"),
+    [
+        ('<div class="post-meta"><a href="/category/politik/">Politik</a></div>', ""),
+        ('<div class="tags"><a href="/tags/ferry/">Ferry</a><a href="/x/">X</a></div>', ""),
+        ('<div class="tags"><a href="/topics/ferry/">Ferry</a></div>', ""),
+        ("<p>No links.</p>", '<meta property="article:section" content=" Politik ">'),
+        ('<a href="/tag/x/">X</a>', '<meta name="subject" content="">'),
+    ],
+)
+def test_catstags_is_trafilaturas(body, head):
+    from trafilatura.metadata import extract_catstags
+
+    tree = _page(body, head)
+    hrefs = metadata._CATSTAG_HREFS(tree)
+    for kind in ("category", "tag"):
+        assert metadata.catstags(kind, tree, hrefs) == extract_catstags(kind, tree)
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
