@@ -3,7 +3,9 @@
 Scrapy's ``MetaRefreshMiddleware`` looks for ``<meta http-equiv="refresh">`` in the first 4,096
 characters of a page, but takes them from ``response.text``, which decodes the whole body first:
 on the reactor, for every page, a full decode that the workers then do again. This subclass hands it
-the first 4 KB of the body instead; what it finds, and the redirect it makes, are the same.
+the first 4 KB of the body instead; what it finds, and the redirect it makes, are the same. A
+page whose first 4 KB do not hold the word "refresh" in any case (most pages) has no refresh tag
+and passes straight through (a tag spelled with character references aside).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
     ) -> Request | Response:
         if not isinstance(response, HtmlResponse) or len(response.body) <= HEAD_BYTES:
             return super().process_response(request, response)
+        if b"refresh" not in response.body[:HEAD_BYTES].lower():
+            return response
         head = response.replace(body=response.body[:HEAD_BYTES])
         result = super().process_response(request, head)
         return response if result is head else result

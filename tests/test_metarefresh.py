@@ -37,3 +37,10 @@ def test_a_refresh_past_the_first_4_kb_is_ignored_as_scrapy_does():
     late = FILLER + '<meta http-equiv="refresh" content="0; url=/x">'
     response = page("<title>Story</title>", late)
     assert middleware().process_response(Request(URL), response) is response
+
+
+def test_a_refresh_in_any_case_is_found():
+    response = page('<META HTTP-EQUIV="Refresh" CONTENT="0; URL=/news/new.html">')
+    result = middleware().process_response(Request(URL), response)
+    assert isinstance(result, Request)
+    assert result.url == "https://example.com/news/new.html"
