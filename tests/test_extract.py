@@ -162,6 +162,30 @@ def test_declared_language(head, expected):
     assert metadata.html_lang(tree) == expected
 
 
+_ODD_PAGES = [
+    "", "   ", "<p>a fragment</p>", "plain text, no markup", "<html/>\n<body><p>x</p></body>",
+    '<?xml version="1.0" encoding="utf-8"?><html><body><p>x</p></body></html>',
+    "<!DOCTYPE html>\n<html><head><title>t</title></head><body><p>y</p></body></html>",
+    "<html><head></head></html>", "<div><p>one</p></div><div><p>two</p></div>",
+    b"\xef\xbb\xbf<html><body><p>BOM</p></body></html>", b"<html><body>\xe9t\xe9</body></html>",
+    b"\x00\x01\x02 binary", "<html><body>\x0b\x0c control</body></html>",
+]
+
+
+def test_parse_html_is_trafilaturas_load_html():
+    """Our parser differs from trafilatura's only in lxml's class lookup: the same trees."""
+    pages: list[str | bytes] = [*_ODD_PAGES, SEED.read_bytes()]
+    pages += [gzip.decompress(p.read_bytes()) for p in sorted(MENU_PAGE.parent.glob("*.gz"))]
+    for page in pages:
+        ours, theirs = parse_html(page), trafilatura.load_html(page)
+        if theirs is not None and (theirs.tag != "html" or not len(theirs)):
+            theirs = None  # a fragment: not a page, here
+        assert (ours is None) == (theirs is None), page[:80]
+        if ours is not None:
+            assert lxml_html.tostring(ours) == lxml_html.tostring(theirs)
+            assert isinstance(ours, lxml_html.HtmlElement)
+
+
 _META_FIELDS = ("title", "author", "url", "sitename", "description", "categories", "tags",
                 "image", "date")
 
