@@ -83,6 +83,13 @@ def test_crawl_exits_zero(crawled):
     assert crawled.returncode == 0, crawled.log
 
 
+def test_no_console_into_the_crawl(crawled):
+    """Neither Scrapy's telnet console nor its remote control (runs code sent over HTTP)."""
+    assert "Enabled extensions" in crawled.stderr
+    extensions = crawled.stderr.split("Enabled extensions", 1)[1].split("]", 1)[0]
+    assert "RemoteControl" not in extensions and "TelnetConsole" not in extensions
+
+
 def test_every_site_was_crawled(crawled):
     for site in SITE_NAMES:
         assert "/" in crawled.requests[site], f"{site}: start page not fetched: {crawled.requests}"
