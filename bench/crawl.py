@@ -13,8 +13,10 @@ index, a front page and section pages) on 127.0.0.1 port 0 from a separate proce
   trafilatura on one core, and on all cores busy, as the crawl's own pages are);
 - time per stage, in CPU milliseconds per page: fetch (the reactor process: Scrapy, the spider,
   the pipelines' reactor-side work, minus write), extract (the pool workers), boilerplate layer
-  (its share of ``extract_article``, timed in-process on the same pages), write (the Parquet writer
-  on the crawl's own rows), and the site server's CPU (it shares the cores);
+  (its share of ``extract_article``, timed in-process on the same pages, and its net cost: the
+  same pages extracted with and without it, since what it prunes trafilatura does not walk),
+  write (the Parquet writer on the crawl's own rows), and the site server's CPU (it shares the
+  cores);
 - peak RSS of the crawl's process tree (reactor, fork server and workers, sampled with psutil;
   summed RSS counts the pages they share once per process, so PSS is printed too), and the
   scheduler's peak queue;
@@ -221,6 +223,7 @@ class Baseline:
     options_all: float = 0.0
     article_ms: float = 0.0  # extract_article, per page, one core
     layer_ms: float = 0.0  # of which the boilerplate layer
+    layer_net_ms: float = 0.0  # extract_article with the layer minus without it (same pages)
     bare_extraction_ms: float = 0.0  # of which trafilatura.bare_extraction
     job_ms: float = 0.0  # the pool's whole job (extract_article, dict, hash)
     other_load: float = 0.0  # share of the cores others used while the pool figures ran
@@ -274,6 +277,34 @@ def stage_times(sample: Sample, baseline: Baseline) -> None:
     for html, url in sample.pages:
         extract._extract_job(html, url, None, extract.MIN_WORDS)
     baseline.job_ms = 1000 * (time.perf_counter() - start) / count
+    baseline.layer_net_ms = 1000 * layer_net_cost(sample) / count
+
+
+def layer_net_cost(sample: Sample) -> float:
+    """Seconds ``extract_article`` spends with the layer beyond what it spends without it.
+
+    The layer's own functions are not all it does: the markup it prunes is markup trafilatura
+    then does not walk. Each page is extracted with the layer and with it switched off (the
+    tree left whole, every paragraph kept), in turn, so drift in the machine's speed cancels.
+    """
+    neutral = {
+        "paywall_markup": lambda tree: boilerplate.Gate(),
+        "prune_tree": lambda tree, rules=None, protect=(): boilerplate.Pruned(),
+        "filter_paragraphs": lambda paragraphs, **_: boilerplate.Filtered(
+            kept=[boilerplate._norm(p) for p in paragraphs if p and p.strip()]),
+    }
+    real = {name: getattr(boilerplate, name) for name in neutral}
+    spent = {"on": 0.0, "off": 0.0}
+    for index, (html, url) in enumerate(sample.pages):
+        for state in ("on", "off") if index % 2 else ("off", "on"):
+            for name, fn in (real if state == "on" else neutral).items():
+                setattr(boilerplate, name, fn)
+            start = time.perf_counter()
+            extract.extract_article(html, url)
+            spent[state] += time.perf_counter() - start
+    for name, fn in real.items():
+        setattr(boilerplate, name, fn)
+    return spent["on"] - spent["off"]
 
 
 def measure_baseline(sample: Sample) -> Baseline:
@@ -552,6 +583,7 @@ def report(run: CrawlRun, base: Baseline) -> dict[str, Any]:
     }
     crawl_cpu = per_page["fetch"] + per_page["extract"] + per_page["write"]
     layer_share = base.layer_ms / max(base.article_ms - base.layer_ms, 1e-9)
+    layer_net = base.layer_net_ms / max(base.article_ms - base.layer_net_ms, 1e-9)
     lines = [
         f"== N = {run.pages:,}: {processed:,} article pages extracted (server sent {run.served:,}),"
         f" {run.articles:,} articles written; rejects {dict(run.rejects)}",
@@ -580,7 +612,8 @@ def report(run: CrawlRun, base: Baseline) -> dict[str, Any]:
         f"   extract in-process (same pages, one core): extract_article {base.article_ms:.2f} ms,"
         f" of which trafilatura (extraction and metadata) {base.bare_extraction_ms:.2f} ms,"
         f" boilerplate layer {base.layer_ms:.2f} ms = {100 * layer_share:.1f}% of the rest of "
-        f"extraction; "
+        f"extraction; the layer's net cost (with it minus without it, page by page) "
+        f"{base.layer_net_ms:+.2f} ms = {100 * layer_net:+.1f}% of extraction without it; "
         f"pool job {base.job_ms:.2f} ms",
         f"   server CPU: {run.server_cpu:.1f} s = {100 * run.server_cpu / (run.wall * cores):.1f}%"
         f" of the {cores} cores during the crawl; other processes on the machine: "
@@ -609,6 +642,7 @@ def report(run: CrawlRun, base: Baseline) -> dict[str, Any]:
         "CPU-time ratio, all cores busy": _ratio(base.default_all_cpu_ms, crawl_cpu),
         "reactor CPU ms/page": f"{per_page['fetch'] + per_page['write']:.2f}",
         "layer, % of extraction": f"{100 * layer_share:.1f}",
+        "layer net, % of extraction": f"{100 * layer_net:+.1f}",
         "peak RSS tree, MB": f"{run.tree.peak_rss / MB:.0f}",
         "peak PSS tree, MB": f"{run.tree.peak_pss / MB:.0f}",
         "peak RSS reactor, MB": f"{run.tree.peak_reactor_rss / MB:.0f}",
