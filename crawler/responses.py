@@ -61,18 +61,24 @@ def decode_page(body: bytes, ctype: str = "") -> str:
     that is neither UTF-8 nor declared otherwise is guessed (``_legacy_text``).
 
     Pure (bytes in, text out), so it runs in the extraction workers, off the reactor."""
+    return decode_body(body, ctype)[0]
+
+
+def decode_body(body: bytes, ctype: str = "") -> tuple[str, bool]:
+    """``decode_page``, and whether the text is exactly ``body`` read as UTF-8 (no BOM, no bad
+    sequence): a parser can then take the bytes as they are."""
     utf8 = body.decode("utf-8", errors="replace")
     broken = utf8.count("\ufffd") - body.count(b"\xef\xbf\xbd")
     wide = len(utf8) - len(utf8.encode("ascii", "ignore")) - broken  # non-ASCII characters
     if not read_bom(body)[0] and wide > broken:
-        return utf8
+        return utf8, not broken
     declared = http_content_type_encoding(ctype) or html_body_declared_encoding(body)
     if read_bom(body)[0] or not broken or (declared and declared != "utf-8"):
         try:
-            return html_to_unicode(ctype or None, body)[1]  # BOM, header, meta, as Scrapy does
+            return html_to_unicode(ctype or None, body)[1], False  # BOM, header, meta, as Scrapy
         except (UnicodeDecodeError, LookupError):
-            return utf8
-    return _legacy_text(body)
+            return utf8, False
+    return _legacy_text(body), False
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u00ff]*[\u00c0-\u00ff][A-Za-z\u00c0-\u00ff]*")

@@ -39,7 +39,7 @@ from trafilatura.xml import xmltotxt
 
 from crawler import memory
 from crawler.items import ArticleRow, Page, Reject
-from crawler.responses import decode_page
+from crawler.responses import decode_body
 from pipelines import boilerplate, metadata
 
 EXTRACTOR_VERSION = f"newsclean-0.1+trafilatura-{version('trafilatura')}"
@@ -104,15 +104,22 @@ HTML_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
 ))
 
 
-def parse_html(html: str | bytes) -> lxml_html.HtmlElement | None:
+def parse_html(html: str | bytes, *, utf8: bytes | None = None) -> lxml_html.HtmlElement | None:
     """Parse a page as ``trafilatura.load_html`` does, on ``HTML_PARSER``: decoding, repair of
-    faulty starts, a retry from bytes, and no tree for a fragment or a page that is not HTML."""
+    faulty starts, a retry from bytes, and no tree for a fragment or a page that is not HTML.
+
+    ``utf8``: the page's bytes, when ``html`` is exactly their UTF-8 reading. lxml then parses
+    them as they are, unless a repair changed the text, instead of converting the text back
+    (about 1 ms of a page); the tree is the same.
+    """
     text = trafilatura_utils.decode_file(html)
     beginning = text[:50].lower()
-    text = trafilatura_utils.repair_faulty_html(text, beginning)
+    repaired = trafilatura_utils.repair_faulty_html(text, beginning)
+    source = utf8 if utf8 is not None and repaired == text else repaired
+    text = repaired
     retried = False
     try:
-        tree = lxml_html.fromstring(text, parser=HTML_PARSER)
+        tree = lxml_html.fromstring(source, parser=HTML_PARSER)
     except ValueError:  # a string that declares its encoding: lxml wants bytes
         tree, retried = _parse_bytes(text), True
     except Exception:  # as trafilatura: any other parser failure, then bytes
@@ -141,7 +148,17 @@ def extract_article(
     min_words: int = MIN_WORDS,
 ) -> Article | None:
     """Extract the article of one page, or ``None`` when the page holds no article."""
-    tree = parse_html(html)
+    return article_of(parse_html(html), url, rules=rules, min_words=min_words)
+
+
+def article_of(
+    tree: lxml_html.HtmlElement | None,
+    url: str,
+    *,
+    rules: boilerplate.SiteRules | None = None,
+    min_words: int = MIN_WORDS,
+) -> Article | None:
+    """``extract_article`` of a page parsed by ``parse_html`` (the tree is changed in place)."""
     if tree is None:
         return None
     dates = metadata.page_dates(tree)
@@ -266,9 +283,12 @@ def _extract_job(
 
     The page crosses to the worker as the bytes Scrapy received (pickled as one copy, no text
     round trip) and is decoded here, in parallel, instead of on the reactor."""
+    utf8 = None
     if isinstance(html, bytes):
-        html = decode_page(html, ctype)
-    article = extract_article(html, url, rules=rules, min_words=min_words)
+        body = html
+        html, exact = decode_body(body, ctype)
+        utf8 = body if exact else None
+    article = article_of(parse_html(html, utf8=utf8), url, rules=rules, min_words=min_words)
     if article is None:
         return None
     out = asdict(article)

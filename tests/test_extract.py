@@ -169,6 +169,8 @@ _ODD_PAGES = [
     "<html><head></head></html>", "<div><p>one</p></div><div><p>two</p></div>",
     b"\xef\xbb\xbf<html><body><p>BOM</p></body></html>", b"<html><body>\xe9t\xe9</body></html>",
     b"\x00\x01\x02 binary", "<html><body>\x0b\x0c control</body></html>",
+    b'<html><head><meta charset="iso-8859-1"></head><body><p>caf\xc3\xa9 \x0b</p></body></html>',
+    b'<html><head><meta charset="iso-8859-1"></head><body><p>caf\xc3\xa9</p></body></html>',
 ]
 
 
@@ -184,6 +186,15 @@ def test_parse_html_is_trafilaturas_load_html():
         if ours is not None:
             assert lxml_html.tostring(ours) == lxml_html.tostring(theirs)
             assert isinstance(ours, lxml_html.HtmlElement)
+        if isinstance(page, bytes) and page.isascii() is False:
+            try:
+                text = page.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            from_bytes = parse_html(text, utf8=page)  # lxml reads the bytes as they are
+            assert (from_bytes is None) == (ours is None), page[:80]
+            if ours is not None:
+                assert lxml_html.tostring(from_bytes) == lxml_html.tostring(ours)
 
 
 _META_FIELDS = ("title", "author", "url", "sitename", "description", "categories", "tags",

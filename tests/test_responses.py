@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse, Response
 
-from crawler.responses import is_html, page_text
+from crawler.responses import decode_body, is_html, page_text
 
 URL = "https://example.com/news/2026/11/story.html"
 PAGE = "<!DOCTYPE html><html><body><p>Café déjà vu — naïve façade</p></body></html>"
@@ -52,3 +52,19 @@ def test_page_text_is_the_right_unicode(body: bytes, ctype: str):
 def test_page_text_of_an_untyped_response():
     raw = Response(URL, body=PAGE.encode(), headers={"Content-Type": "application/octet-stream"})
     assert "façade" in page_text(raw)
+
+
+@pytest.mark.parametrize(
+    ("body", "ctype", "exact"),
+    [
+        (PAGE.encode("utf-8"), "text/html; charset=iso-8859-1", True),  # UTF-8 whatever the label
+        (PAGE.encode("utf-8") + b"\xff stray", "text/html", False),  # a bad sequence replaced
+        (b"\xef\xbb\xbf" + PAGE.encode("utf-8"), "text/html", False),  # a BOM
+        (PAGE.encode("cp1252"), "text/html", False),
+    ],
+)
+def test_decode_body_says_when_the_text_is_the_bytes_as_utf8(body, ctype, exact):
+    text, flag = decode_body(body, ctype)
+    assert flag is exact
+    if exact:
+        assert text == body.decode("utf-8")
