@@ -474,8 +474,8 @@ def filter_paragraphs(
     in_list = in_block = False
     top = True
     for index, line in enumerate(lines):
-        n_words = words(line)
         key = _key(line)
+        n_words = len(key)  # ``words(line)``, up to casefold splitting a rare letter (İ)
         rule: str | None = None
         if top and index < TOP_LINES and (rule := _top_rule(line, key, context, index)):
             pass
