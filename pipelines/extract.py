@@ -26,6 +26,7 @@ from copy import copy
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from importlib.metadata import version
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -299,6 +300,26 @@ def _extract_job(
 
 # --------------------------------------------------------------------------- pipeline
 
+FORK_SERVER_PRELOAD = ["pipelines.extract"]  # what the workers' fork server imports once
+
+
+def start_fork_server(settings: Any) -> bool:
+    """Start the workers' fork server now, when the crawl's settings will use one.
+
+    The fork server imports the extraction code (trafilatura and lxml: most of a second) before
+    it forks a worker. Started as the crawl command begins, that import runs on an idle core
+    while Scrapy starts up, instead of holding up the first article; the pool opened at
+    ``open_spider`` forks its workers from the same server. ``False`` when there is none to start.
+    """
+    if not settings.getbool("EXTRACT_ENABLED"):
+        return False
+    if settings.get("EXTRACT_START_METHOD") != "forkserver":
+        return False
+    multiprocessing.get_context("forkserver").set_forkserver_preload(FORK_SERVER_PRELOAD)
+    forkserver.ensure_running()
+    return True
+
+
 
 @dataclass(frozen=True)
 class ExtractConfig:
@@ -354,7 +375,7 @@ class ExtractPipeline:
 
         context = multiprocessing.get_context(self.config.start_method)
         if self.config.start_method == "forkserver":  # workers fork from a small process
-            context.set_forkserver_preload(["pipelines.extract"])
+            context.set_forkserver_preload(FORK_SERVER_PRELOAD)
         self.pool = ProcessPool(
             max_workers=self.config.workers,
             max_tasks=self.config.max_tasks_per_worker,

@@ -401,3 +401,31 @@ def test_pipeline_time_limit_kills_the_worker_and_goes_on():
     assert isinstance(out[0], Reject) and out[0].reason == "extract_timeout"
     out = run_pipeline([make_page(ARTICLE, 2)], EXTRACT_WORKERS=1)
     assert isinstance(out[0], ArticleRow)
+
+
+_FORK_SERVER_PROBE = """
+import sys, psutil
+from scrapy.settings import Settings
+from crawler import settings as project_settings
+from pipelines.extract import start_fork_server
+settings = Settings()
+settings.setmodule(project_settings)
+settings.update(dict(arg.split("=", 1) for arg in sys.argv[1:]))
+started = start_fork_server(settings)
+servers = [p for p in psutil.Process().children() if "forkserver" in " ".join(p.cmdline())]
+print(started, len(servers))
+"""
+
+
+@pytest.mark.parametrize(("overrides", "expected"), [
+    ([], "True 1"),
+    (["EXTRACT_START_METHOD=spawn"], "False 0"),
+    (["EXTRACT_ENABLED=False"], "False 0"),
+])
+def test_fork_server_starts_before_the_crawl_when_used(overrides, expected):
+    """The crawl command starts the workers' fork server first, so its imports overlap
+    Scrapy's start-up; only when the pool will fork from one."""
+    out = subprocess.run([sys.executable, "-c", _FORK_SERVER_PROBE, *overrides], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == expected.split()

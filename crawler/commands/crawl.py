@@ -27,6 +27,7 @@ from scrapy.exceptions import UsageError
 from crawler import memory
 from crawler.sites import SitesError, load_sites
 from crawler.state import LockedError, RunLock, StateStore
+from pipelines.extract import start_fork_server
 from pipelines.parquet import OutputError, check_writable, remove_partial_files, write_atomic
 from pipelines.schema import RUNS, SCHEMA_VERSION
 
@@ -116,6 +117,7 @@ class Command(ScrapyCrawl):
     def _crawl(self, name: str, opts: argparse.Namespace, output_dir: Path) -> None:
         assert self.crawler_process is not None
         memory.pin_mmap_threshold()  # page buffers go back to the system: RSS stays flat
+        start_fork_server(self.settings)  # the workers' imports overlap Scrapy's start-up
         crawler = self._create_crawler(name)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
