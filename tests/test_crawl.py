@@ -352,23 +352,11 @@ def test_urls_found_twice_are_fetched_once_without_errors(run_crawl, tmp_path):
     """A sitemap and a front page that list the same 300 articles: every article is fetched
     once, the copies the dupefilter drops release the rest of the backlog, and nothing in the
     crawl fails (a nested release per dropped copy once went past Python's recursion limit)."""
-    root, count = tmp_path / "twice", 300
-    paths = [f"/news/2026/11/28/story-number-{n}.html" for n in range(count)]
-    (root / "news" / "2026" / "11" / "28").mkdir(parents=True)
-    (root / "site.toml").write_text(
-        '[[sites]]\nname = "twice"\nstart_urls = ["{{BASE}}/"]\n'
-        'sitemaps = ["{{BASE}}/sitemap.xml"]\n', encoding="utf-8")
+    root = tmp_path / "twice"
+    paths = _story_site(root, 300, 'start_urls = ["{{BASE}}/"]\n')
     (root / "index.html").write_text("<html><body>" + "".join(
         f'<a href="{p}">Story {n}</a>' for n, p in enumerate(paths)) + "</body></html>",
         encoding="utf-8")
-    (root / "sitemap.xml").write_text(
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + "".join(
-            f"<url><loc>{{{{BASE}}}}{p}</loc></url>" for p in paths) + "</urlset>",
-        encoding="utf-8")
-    for n, path in enumerate(paths):
-        (root / path.lstrip("/")).write_text(
-            f"<html><head><title>Story {n}</title></head><body><p>Short item {n}.</p></body>"
-            "</html>", encoding="utf-8")
     with SiteServer(root) as server:
         result = run_crawl({"twice": server}, tmp_path)
     assert result.returncode == 0, result.log
@@ -379,6 +367,40 @@ def test_urls_found_twice_are_fetched_once_without_errors(run_crawl, tmp_path):
     reasons = rejects.to_table().to_pydict()
     assert sorted(reasons["url"]) == sorted(server.url + p for p in paths)  # none lost
     assert set(reasons["reason"]) == {"not_article"}
+
+
+def test_max_pages_counts_distinct_articles(run_crawl, tmp_path):
+    """A URL found twice counts once against the site's ``max_pages``: a sitemap that lists its
+    first 100 articles twice (once with a tracking parameter, the same canonical URL) still
+    yields ``max_pages`` distinct article requests."""
+    root, limit = tmp_path / "again", 150
+    paths = _story_site(root, 300, f"start_urls = []\nmax_pages = {limit}\n",
+                        again=lambda p: f"{p}?utm_source=feed", repeat=100)
+    with SiteServer(root) as server:
+        result = run_crawl({"again": server}, tmp_path)
+    assert result.returncode == 0, result.log
+    fetched = [p for p in result.requests["again"] if p.startswith("/news/")]
+    assert sorted(fetched) == sorted(paths[:limit])
+
+
+def _story_site(root: Path, count: int, extra: str, again=None, repeat: int = 0) -> list[str]:
+    """A site of ``count`` short story pages and a sitemap of them (its first ``repeat`` listed
+    once more, as ``again(path)``), under ``root``; returns the story paths."""
+    paths = [f"/news/2026/11/28/story-number-{n}.html" for n in range(count)]
+    (root / "news" / "2026" / "11" / "28").mkdir(parents=True)
+    (root / "site.toml").write_text(
+        f'[[sites]]\nname = "{root.name}"\nsitemaps = ["{{{{BASE}}}}/sitemap.xml"]\n{extra}',
+        encoding="utf-8")
+    listed = [*paths[:repeat], *(again(p) for p in paths[:repeat]), *paths[repeat:]]
+    (root / "sitemap.xml").write_text(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + "".join(
+            f"<url><loc>{{{{BASE}}}}{p}</loc></url>" for p in listed) + "</urlset>",
+        encoding="utf-8")
+    for n, path in enumerate(paths):
+        (root / path.lstrip("/")).write_text(
+            f"<html><head><title>Story {n}</title></head><body><p>Short item {n}.</p></body>"
+            "</html>", encoding="utf-8")
+    return paths
 
 
 # --------------------------------------------------------------------------- the fixtures

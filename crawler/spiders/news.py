@@ -53,7 +53,7 @@ class NewsSpider(scrapy.Spider):
         self.crawl_id = f"{self.started_at:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
         self.sites: dict[str, Site] = {}
         self._by_host: dict[str, Site] = {}
-        self._queued: Counter[str] = Counter()
+        self._queued: dict[str, set[str]] = {}  # article URLs queued per site (<= max_pages)
         self._backlog: dict[str, deque[tuple[str, tuple[Any, ...]]]] = {}
         self._ahead: Counter[str] = Counter()  # article requests out, per site
         self._releasing: set[str] = set()  # sites whose backlog is being released right now
@@ -153,16 +153,20 @@ class NewsSpider(scrapy.Spider):
         if not discovery.is_fresh(entry, site.max_age_days, now):
             self._stat("discovery/too_old")
             return
+        queued = self._queued.setdefault(site.name, set())
+        if url in queued:  # found again (a sitemap and a listing page): counts once
+            self._stat("discovery/found_again")
+            return
         stored = self.state.lookup(url)
         if stored is not None and not stored.changed_since(entry.lastmod):
             self._stat("state/skipped_known")
             return
         if stored is not None:
             self._stat("state/refetch_changed")
-        if self._queued[site.name] >= site.max_pages:
+        if len(queued) >= site.max_pages:
             self._stat(f"site/{site.name}/max_pages_reached")
             return
-        self._queued[site.name] += 1
+        queued.add(url)
         hints = (entry.title, entry.published, entry.lastmod)
         self._backlog.setdefault(site.name, deque()).append((url, hints))
         self._release(site.name)
