@@ -1,9 +1,11 @@
 """Article extraction: ``extract_article`` (pure, no Scrapy) and the pipeline that runs it.
 
-``extract_article(html, url)`` is the single entry point that the crawl, the one-page command
-(``python -m pipelines.extract PAGE.html --url URL``), the benchmarks and any re-extraction use. It
-parses the page once, lets the boilerplate layer prune promo markup, runs trafilatura with one
-``Extractor`` built at import time, cleans the paragraphs and reads the metadata.
+``extract_article(html, url)`` is the single entry point that the one-page command
+(``python -m pipelines.extract PAGE.html --url URL``), the benchmarks and any re-extraction use;
+the crawl's workers run its two steps themselves (``parse_html``, then ``article_of``) so that a
+UTF-8 page is parsed from the bytes they received. It parses the page once, lets the boilerplate
+layer prune promo markup, runs trafilatura with one ``Extractor`` built at import time, cleans
+the paragraphs and reads the metadata.
 
 ``ExtractPipeline`` runs it in a pebble process pool (one worker per core by default) so that the
 reactor never parses HTML, with a per-page time limit: a worker stuck on a page is killed and
@@ -318,7 +320,6 @@ def start_fork_server(settings: Any) -> bool:
     multiprocessing.get_context("forkserver").set_forkserver_preload(FORK_SERVER_PRELOAD)
     forkserver.ensure_running()
     return True
-
 
 
 @dataclass(frozen=True)
