@@ -296,15 +296,17 @@ def layer_net_cost(sample: Sample) -> float:
     }
     real = {name: getattr(boilerplate, name) for name in neutral}
     spent = {"on": 0.0, "off": 0.0}
-    for index, (html, url) in enumerate(sample.pages):
-        for state in ("on", "off") if index % 2 else ("off", "on"):
-            for name, fn in (real if state == "on" else neutral).items():
-                setattr(boilerplate, name, fn)
-            start = time.perf_counter()
-            extract.extract_article(html, url)
-            spent[state] += time.perf_counter() - start
-    for name, fn in real.items():
-        setattr(boilerplate, name, fn)
+    try:
+        for index, (html, url) in enumerate(sample.pages):
+            for state in ("on", "off") if index % 2 else ("off", "on"):
+                for name, fn in (real if state == "on" else neutral).items():
+                    setattr(boilerplate, name, fn)
+                start = time.perf_counter()
+                extract.extract_article(html, url)
+                spent[state] += time.perf_counter() - start
+    finally:  # the layer is back whatever happened: the crawl figures after this use it
+        for name, fn in real.items():
+            setattr(boilerplate, name, fn)
     return spent["on"] - spent["off"]
 
 
