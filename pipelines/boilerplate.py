@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
@@ -176,11 +176,14 @@ def _select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
         return []
 
 
-def paywall_markup(tree: HtmlElement) -> Gate:
-    """What schema.org markup says: not free / free / silent, and which part is gated."""
+def paywall_markup(tree: HtmlElement, objects: list[dict] | None = None) -> Gate:
+    """What schema.org markup says: not free / free / silent, and which part is gated.
+
+    ``objects``: the page's JSON-LD (``metadata.json_ld``), when the caller has read it already.
+    """
     free: list[bool] = []
     selectors: list[str] = []
-    for obj in _paywall_json_ld(tree):
+    for obj in _paywall_json_ld(tree) if objects is None else objects:
         value = _free_value(obj.get("isAccessibleForFree"))
         if value is not None:
             free.append(value)
@@ -270,13 +273,20 @@ class _Guard:
                 self.ancestors.update(node.iterancestors())
                 self.kept.update(node.iter())
         body = tree.find("body")
-        total = _p_chars(body if body is not None else tree)
-        self.limit = max(PRUNE_MAX_SHARE * total, PRUNE_MIN_GUARD)
+        self.page = body if body is not None else tree
+
+    @cached_property
+    def limit(self) -> float:
+        """Most paragraph text an element may hold; read only for elements above the floor."""
+        return max(PRUNE_MAX_SHARE * _p_chars(self.page), PRUNE_MIN_GUARD)
 
     def allows(self, node: HtmlElement, *, explicit: bool = False) -> bool:
         if node in self.ancestors or node in self.kept:
             return False
-        return explicit or _p_chars(node) <= self.limit
+        if explicit:
+            return True
+        chars = _p_chars(node)
+        return chars <= PRUNE_MIN_GUARD or chars <= self.limit
 
 
 def _p_chars(node: HtmlElement) -> int:

@@ -112,6 +112,21 @@ def test_markup_prune_never_removes_the_container_of_the_story(lang: str) -> Non
     assert article.text.splitlines() == PROSE[lang]
 
 
+def test_markup_prune_guard_is_a_share_of_the_page() -> None:
+    """Above the floor, what a promo element may hold is a share of the page's paragraph text."""
+    promo = "".join(f"<p>{text}</p>" for text in PROSE["de"])  # more than PRUNE_MIN_GUARD
+    assert len("".join(PROSE["de"])) > boilerplate.PRUNE_MIN_GUARD
+    box = f'<div class="newsletter-box">{promo}</div>'
+    long_page = page(paragraphs("en") * 8 + box)  # the box holds about a tenth of the text
+    tree = lxml_html.fromstring(long_page)
+    assert [line.split(":")[1] for line in prune_tree(tree).removed] == ["newsletter"]
+    assert PROSE["de"][0] not in tree.text_content()
+    short_page = page(paragraphs("en") + box)  # the box holds about half: it stays
+    tree = lxml_html.fromstring(short_page)
+    assert prune_tree(tree).removed == []
+    assert PROSE["de"][0] in tree.text_content()
+
+
 def test_markup_prune_never_removes_the_gated_content() -> None:
     head = (
         '<script type="application/ld+json">{"@type": "NewsArticle", "isAccessibleForFree": false,'
