@@ -289,7 +289,7 @@ def layer_net_cost(sample: Sample) -> float:
     tree left whole, every paragraph kept), in turn, so drift in the machine's speed cancels.
     """
     neutral = {
-        "paywall_markup": lambda tree: boilerplate.Gate(),
+        "paywall_markup": lambda tree, objects=None: boilerplate.Gate(),
         "prune_tree": lambda tree, rules=None, protect=(): boilerplate.Pruned(),
         "filter_paragraphs": lambda paragraphs, **_: boilerplate.Filtered(
             kept=[boilerplate._norm(p) for p in paragraphs if p and p.strip()]),

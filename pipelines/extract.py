@@ -164,8 +164,9 @@ def article_of(
     """``extract_article`` of a page parsed by ``parse_html`` (the tree is changed in place)."""
     if tree is None:
         return None
-    dates = metadata.page_dates(tree)
-    gate = boilerplate.paywall_markup(tree)
+    objects = metadata.json_ld(tree)  # read once: the dates and the paywall markup use it
+    dates = metadata.page_dates(tree, objects)
+    gate = boilerplate.paywall_markup(tree, objects)
     pruned = boilerplate.prune_tree(tree, rules, protect=gate.selectors)
     links = link_texts(tree)
     body = main_text(tree, url, links)

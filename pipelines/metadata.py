@@ -224,9 +224,12 @@ def _meta_values(tree: HtmlElement, names: tuple[str, ...]) -> list[str]:
     return [found[name] for name in names if name in found]
 
 
-def page_dates(tree: HtmlElement) -> Dates:
-    """Published and modified times as the page declares them (JSON-LD first, then meta)."""
-    objects = json_ld(tree)
+def page_dates(tree: HtmlElement, objects: list[dict] | None = None) -> Dates:
+    """Published and modified times as the page declares them (JSON-LD first, then meta).
+
+    ``objects``: the page's ``json_ld``, when the caller has read it already.
+    """
+    objects = json_ld(tree) if objects is None else objects
     published = _first(o.get("datePublished") for o in objects) or _first(
         _meta_values(tree, _PUBLISHED_META)
     )
