@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gzip
 import re
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -88,6 +90,27 @@ def test_no_console_into_the_crawl(crawled):
     assert "Enabled extensions" in crawled.stderr
     extensions = crawled.stderr.split("Enabled extensions", 1)[1].split("]", 1)[0]
     assert "RemoteControl" not in extensions and "TelnetConsole" not in extensions
+
+
+_EXTENSIONS_PROBE = """
+import sys
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.project import get_project_settings
+settings = get_project_settings()
+enabled = build_component_list(settings.get_component_priority_dict_with_base("EXTENSIONS"))
+print(len(enabled), "scrapy.extensions.remote_control" in sys.modules, "aiohttp" in sys.modules)
+"""
+
+
+def test_remote_control_is_not_even_imported():
+    """Building the crawl's extension list (as Scrapy does) leaves the remote control's module,
+    and aiohttp with it, unimported: no listening code, less start-up time and memory."""
+    out = subprocess.run([sys.executable, "-c", _EXTENSIONS_PROBE], cwd=Path(__file__).parents[1],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    count, remote_control, aiohttp = out.stdout.split()
+    assert int(count) > 5  # Scrapy's own extensions are all still there
+    assert (remote_control, aiohttp) == ("False", "False")
 
 
 def test_every_site_was_crawled(crawled):
