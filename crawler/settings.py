@@ -100,6 +100,7 @@ PARQUET_FLUSH_SECONDS = 300  # ...or after this long, so a slow crawl still land
 # --- Logging: INFO shows the progress line and the end-of-run summary.
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"  # no per-page DEBUG records above DEBUG
+STATS_CLASS = "crawler.stats.CrawlStats"  # Scrapy's, without a shim on every stats call
 # Scrapy re-reads a callback's source for every response to warn about generators that return
 # a value (its cache misses bound methods); ours are checked by the tests, not per page.
 WARN_ON_GENERATOR_RETURN_VALUE = False
