@@ -320,6 +320,7 @@ class ParquetPipeline:
             except OSError as exc:
                 self.output_failed(writer, rows, keys, exc)
                 return False
+        await asyncio.to_thread(memory.trim)  # the row group's temporaries go back at once
         return True
 
     async def commit(self, writer: DatasetWriter) -> None:
