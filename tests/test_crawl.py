@@ -373,8 +373,8 @@ def test_one_site_only(serve_sites, run_crawl, tmp_path):
 
 def test_urls_found_twice_are_fetched_once_without_errors(run_crawl, tmp_path):
     """A sitemap and a front page that list the same 300 articles: every article is fetched
-    once, the copies the dupefilter drops release the rest of the backlog, and nothing in the
-    crawl fails (a nested release per dropped copy once went past Python's recursion limit)."""
+    once, and nothing in the crawl fails (a nested release per copy the dupefilter dropped once
+    went past Python's recursion limit; copies are now kept out before they are requested)."""
     root = tmp_path / "twice"
     paths = _story_site(root, 300, 'start_urls = ["{{BASE}}/"]\n')
     (root / "index.html").write_text("<html><body>" + "".join(

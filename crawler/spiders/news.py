@@ -174,10 +174,11 @@ class NewsSpider(scrapy.Spider):
     def _release(self, site: str) -> int:
         """Schedule article requests of ``site`` from its backlog up to ``ARTICLES_AHEAD`` out.
 
-        Not re-entrant: a request the dupefilter drops at once (a URL found by both a sitemap and
-        a listing page) ends inside ``engine.crawl``; the loop below then simply goes on, instead
-        of a nested release per dropped URL, which a long run of them would take past Python's
-        recursion limit."""
+        Not re-entrant: a request the scheduler drops at once ends inside ``engine.crawl``; the
+        loop below then simply goes on, instead of a nested release per dropped URL, which a long
+        run of them would take past Python's recursion limit. (Article requests skip Scrapy's
+        dupefilter, ``_queued`` having kept repeats out, so only another scheduler or dupefilter
+        set in the settings would drop one.)"""
         backlog, released = self._backlog.get(site), 0
         if site in self._releasing:
             return 0
@@ -194,6 +195,7 @@ class NewsSpider(scrapy.Spider):
                     errback=self.on_error,
                     cb_kwargs={"site": site, "hints": hints},
                     priority=ARTICLE_PRIORITY,
+                    dont_filter=True,  # ``_queued`` has seen to it: no fingerprint kept per article
                 ))
         finally:
             self._releasing.discard(site)
@@ -205,7 +207,7 @@ class NewsSpider(scrapy.Spider):
         self._release(site)
 
     def _dropped(self, request: Request) -> None:
-        if request.callback == self.parse_article:  # e.g. a URL the dupefilter has seen
+        if request.callback == self.parse_article:  # a scheduler that drops one: see _release
             self._ended(request.cb_kwargs["site"])
 
     def _idle(self) -> None:
