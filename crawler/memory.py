@@ -8,8 +8,8 @@ glibc is absent (macOS, musl).
 
 - ``pin_mmap_threshold()``, once at start-up: buffers above 128 KiB always come from ``mmap`` and
   go back to the system when freed.
-- ``trim()``, after a burst of temporaries (a Parquet flush): free heap pages and pyarrow's pool
-  go back too.
+- ``trim()``, after a burst of temporaries (each Parquet row group and file written): free heap
+  pages and pyarrow's pool go back too.
 """
 
 from __future__ import annotations
