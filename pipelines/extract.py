@@ -28,7 +28,6 @@ from copy import copy
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from importlib.metadata import version
-from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,6 +42,7 @@ from trafilatura.xml import xmltotxt
 from crawler import memory
 from crawler.items import ArticleRow, Page, Reject
 from crawler.responses import decode_body
+from crawler.startup import FORK_SERVER_PRELOAD
 from pipelines import boilerplate, metadata
 
 EXTRACTOR_VERSION = f"newsclean-0.1+trafilatura-{version('trafilatura')}"
@@ -302,26 +302,6 @@ def _extract_job(
 
 
 # --------------------------------------------------------------------------- pipeline
-
-FORK_SERVER_PRELOAD = ["pipelines.extract"]  # what the workers' fork server imports once
-
-
-def start_fork_server(settings: Any) -> bool:
-    """Start the workers' fork server now, when the crawl's settings will use one.
-
-    The fork server imports the extraction code (trafilatura and lxml: most of a second) before
-    it forks a worker. Started as the crawl command begins, that import runs on an idle core
-    while Scrapy starts up, instead of holding up the first article; the pool opened at
-    ``open_spider`` forks its workers from the same server. ``False`` when there is none to start.
-    """
-    if not settings.getbool("EXTRACT_ENABLED"):
-        return False
-    if settings.get("EXTRACT_START_METHOD") != "forkserver":
-        return False
-    multiprocessing.get_context("forkserver").set_forkserver_preload(FORK_SERVER_PRELOAD)
-    forkserver.ensure_running()
-    return True
-
 
 @dataclass(frozen=True)
 class ExtractConfig:

@@ -407,7 +407,7 @@ _FORK_SERVER_PROBE = """
 import sys, psutil
 from scrapy.settings import Settings
 from crawler import settings as project_settings
-from pipelines.extract import start_fork_server
+from crawler.startup import start_fork_server
 settings = Settings()
 settings.setmodule(project_settings)
 settings.update(dict(arg.split("=", 1) for arg in sys.argv[1:]))

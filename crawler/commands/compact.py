@@ -11,9 +11,6 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.state import LockedError, RunLock, StateStore
-from pipelines.compact import compact_dataset
-
 
 class Command(ScrapyCommand):
     requires_project = True
@@ -23,6 +20,10 @@ class Command(ScrapyCommand):
         return "Merge the small Parquet files of each partition of OUTPUT_DIR (atomic)"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # imported here: Scrapy imports every command module whatever the command (pyarrow)
+        from crawler.state import LockedError, RunLock, StateStore
+        from pipelines.compact import compact_dataset
+
         assert self.settings is not None
         output_dir = Path(self.settings.get("OUTPUT_DIR"))
         lock = RunLock(output_dir)
