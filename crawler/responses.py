@@ -67,10 +67,8 @@ def decode_page(body: bytes, ctype: str = "") -> str:
 def decode_body(body: bytes, ctype: str = "") -> tuple[str, bool]:
     """``decode_page``, and whether the text is exactly ``body`` read as UTF-8 (no BOM, no bad
     sequence): a parser can then take the bytes as they are."""
-    utf8 = body.decode("utf-8", errors="replace")
-    broken = utf8.count("\ufffd") - body.count(b"\xef\xbf\xbd")
-    wide = len(utf8) - len(utf8.encode("ascii", "ignore")) - broken  # non-ASCII characters
-    if not read_bom(body)[0] and wide > broken:
+    utf8, broken, reads_utf8 = _utf8_reading(body)
+    if not read_bom(body)[0] and reads_utf8:
         return utf8, not broken
     declared = http_content_type_encoding(ctype) or html_body_declared_encoding(body)
     if read_bom(body)[0] or not broken or (declared and declared != "utf-8"):
@@ -79,6 +77,20 @@ def decode_body(body: bytes, ctype: str = "") -> tuple[str, bool]:
         except (UnicodeDecodeError, LookupError):
             return utf8, False
     return _legacy_text(body), False
+
+
+def _utf8_reading(body: bytes) -> tuple[str, int, bool]:
+    """``body`` read as UTF-8, its bad sequences (each read as U+FFFD), and whether it reads as
+    UTF-8: more non-ASCII characters than bad sequences. Valid UTF-8 (most pages) is decoded
+    once and not scanned again."""
+    try:
+        utf8 = body.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = body.decode("utf-8", errors="replace")
+        broken = utf8.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+        wide = len(utf8) - len(utf8.encode("ascii", "ignore")) - broken  # non-ASCII characters
+        return utf8, broken, wide > broken
+    return utf8, 0, not utf8.isascii()
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u00ff]*[\u00c0-\u00ff][A-Za-z\u00c0-\u00ff]*")

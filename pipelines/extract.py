@@ -173,7 +173,7 @@ def article_of(
     if body is None:
         return None
     paragraphs, headings = body
-    if word_count(paragraphs) < min_words:  # the layer only removes: no article either way
+    if not has_words(paragraphs, min_words):  # the layer only removes: no article either way
         return None
     # trafilatura's metadata, read on the same pruned tree (``bare_extraction`` left it intact);
     # htmldate searches the page only when it declares no publication time of its own
@@ -182,7 +182,8 @@ def article_of(
         paragraphs, title=doc.title, rules=rules, description=doc.description, headings=headings
     )
     text = "\n".join(cleaned.kept)
-    if word_count(cleaned.kept) < min_words or link_share(links, cleaned.kept) > MAX_LINK_SHARE:
+    n_words = word_count(cleaned.kept)
+    if n_words < min_words or link_share(links, cleaned.kept, n_words) > MAX_LINK_SHARE:
         return None
     return Article(
         text=text,
@@ -250,20 +251,33 @@ def word_count(lines: list[str]) -> int:
     return sum(len(_WORD.findall(line)) for line in lines)
 
 
+def has_words(lines: list[str], count: int) -> bool:
+    """``word_count(lines) >= count``, reading only as many lines as it takes."""
+    for line in lines:
+        count -= len(_WORD.findall(line))
+        if count <= 0:
+            return True
+    return count <= 0
+
+
 def link_texts(tree: lxml_html.HtmlElement) -> set[str]:
     """The texts of the page's links, whitespace folded."""
-    texts = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    texts = set()
+    for a in tree.iter("a"):  # most links hold only text: no XPath ``string()`` for those
+        text = a.text if not len(a) else "".join(a.itertext())
+        if text:
+            texts.add(" ".join(text.split()))
     texts.discard("")
     return texts
 
 
-def link_share(links: set[str], lines: list[str]) -> float:
+def link_share(links: set[str], lines: list[str], total: int | None = None) -> float:
     """Share of the text's words that are the text of links: a list of headlines, not a story.
 
     A line counts whole when it is the text of a link (menus: short items, one per line); a
     longer link text counts wherever it stands in the text (teasers run into a paragraph).
     """
-    total = word_count(lines)
+    total = word_count(lines) if total is None else total  # the caller may know it
     if not total:
         return 0.0
     folded = " ".join(" ".join(lines).split())

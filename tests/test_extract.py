@@ -26,9 +26,11 @@ from pipelines.extract import (
     ExtractPipeline,
     _body,
     extract_article,
+    has_words,
     link_share,
     link_texts,
     parse_html,
+    word_count,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,6 +107,22 @@ def test_menu_lines_count_as_links():
     prose = [PARAGRAPH, "Item 3"]  # a short line that is a link, beside real prose
     assert 0 < link_share(links, prose) < 0.1
     assert link_share(set(), []) == 0.0
+    assert link_share(links, prose, word_count(prose)) == link_share(links, prose)
+
+
+def test_link_texts_fold_whitespace_and_read_nested_markup():
+    tree = parse_html(page('<p><a href="/a">Read  <b>more</b>\n here</a> <a href="/b">Plain</a>'
+                           '<a href="/c"><!-- x -->Commented</a><a href="/d"> </a>'
+                           '<a href="/e"><img src="x.png"></a></p>'))
+    texts = link_texts(tree)
+    assert {"Read more here", "Plain", "Commented"} <= texts and "" not in texts
+    assert texts == {" ".join(a.text_content().split()) for a in tree.iter("a")} - {""}
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 6, 7, 40])
+def test_has_words_is_a_word_count_floor(count):
+    lines = ["one two", "", "three, four-five", "six"]
+    assert has_words(lines, count) == (word_count(lines) >= count)
 
 
 MENU_PAGE = (  # a municipal news page under a menu of ~300 one-line links (benchmark set)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy.http import HtmlResponse, Response
 
-from crawler.responses import decode_body, is_html, page_text
+from crawler.responses import _utf8_reading, decode_body, is_html, page_text
 
 URL = "https://example.com/news/2026/11/story.html"
 PAGE = "<!DOCTYPE html><html><body><p>Café déjà vu — naïve façade</p></body></html>"
@@ -68,3 +70,23 @@ def test_decode_body_says_when_the_text_is_the_bytes_as_utf8(body, ctype, exact)
     assert flag is exact
     if exact:
         assert text == body.decode("utf-8")
+
+
+def _utf8_reading_by_scan(body: bytes) -> tuple[str, int, bool]:
+    """What ``_utf8_reading`` answers, computed the long way for every body."""
+    utf8 = body.decode("utf-8", errors="replace")
+    broken = utf8.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+    wide = len(utf8) - len(utf8.encode("ascii", "ignore")) - broken
+    return utf8, broken, wide > broken
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.binary(max_size=64),
+    st.text(max_size=64).map(lambda text: text.encode("utf-8", "surrogatepass")),
+    st.tuples(st.text(max_size=32), st.binary(max_size=4), st.text(max_size=32)).map(
+        lambda parts: parts[0].encode("utf-8", "surrogatepass") + parts[1]
+        + parts[2].encode("utf-8", "surrogatepass")),
+))
+def test_utf8_reading_skips_the_scans_with_the_same_answer(body):
+    assert _utf8_reading(body) == _utf8_reading_by_scan(body)
