@@ -29,7 +29,7 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from pipelines import metadata, vocabulary
+from pipelines import literals, metadata, vocabulary
 
 # --------------------------------------------------------------------------- compiled vocabulary
 
@@ -44,21 +44,24 @@ def _by_language(table: dict[str, tuple[str, ...]]) -> list[str]:
 
 class Phrases:
     """One concept's patterns, all languages: those anchored at ``^`` are tried at the start of
-    the line only (``match``), the others anywhere (``search``); a cheap two-step test."""
+    the line only (``match``), the others anywhere (``search``), once the line holds a literal
+    that every match of them holds (``pipelines.literals``); a cheap test first."""
 
-    __slots__ = ("anchored", "floating")
+    __slots__ = ("anchored", "floating", "hint")
 
     def __init__(self, fragments: list[str], flags: int) -> None:
         starts = [f[1:] for f in fragments if f.startswith("^")]
         rest = [f for f in fragments if not f.startswith("^")]
         self.anchored = re.compile(_alternation(starts), flags) if starts else None
         self.floating = re.compile(_alternation(rest), flags) if rest else None
+        self.hint = literals.hint(self.floating) if self.floating is not None else None
 
     def search(self, line: str) -> bool:
-        return bool(
-            (self.anchored is not None and self.anchored.match(line))
-            or (self.floating is not None and self.floating.search(line))
-        )
+        if self.anchored is not None and self.anchored.match(line):
+            return True
+        if self.floating is None or (self.hint is not None and not self.hint.allows(line)):
+            return False
+        return self.floating.search(line) is not None
 
 
 PHRASE = {

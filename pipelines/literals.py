@@ -1,0 +1,108 @@
+"""Literal hints: text that every match of a regular expression contains, read from the pattern.
+
+The paragraph filter's floating patterns (alternations searched anywhere in a line, most of them
+case-insensitive) cost 4 to 20 µs a line in Python's ``re``, which tries each alternative at each
+position. Most lines hold none of the words those patterns need ("inbox", "commission" ...):
+``Hint.allows`` says so with a few substring tests on the lowered line, and the pattern runs only
+when it allows a match.
+
+A hint never refuses a line that its pattern matches. Its literals come from the parsed pattern
+(``re._parser``), only from parts that every match passes through: for an alternation, one
+literal of each branch. Case-insensitive, the line is lowered with ``str.lower``; the few
+characters that ``re.IGNORECASE`` matches beyond that (dotless i U+0131, long s U+017F, the
+other extra cases of ``re._casefix``, and U+0130, which lowers to two characters) send the line
+to the pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from re import _casefix, _parser  # the parser and case table of the ``re`` module itself
+from re import _constants as sre
+
+MIN_LITERAL = 4  # shorter literals are in too many lines to be worth a test
+
+Need = frozenset[str]  # one of these literals is in every match
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A cheap test that a pattern may match a line."""
+
+    literals: tuple[str, ...]
+    fold: bool  # the pattern ignores case: literals are lowered, so is the line
+    odd: re.Pattern | None = None  # characters IGNORECASE matches beyond ``str.lower``
+
+    def allows(self, line: str) -> bool:
+        if self.fold:
+            if self.odd is not None and self.odd.search(line):
+                return True
+            line = line.lower()
+        return any(literal in line for literal in self.literals)
+
+
+def hint(pattern: re.Pattern) -> Hint | None:
+    """The hint of a compiled ``str`` pattern, or ``None`` when it has no literal worth a test."""
+    if not isinstance(pattern.pattern, str) or pattern.flags & re.LOCALE:
+        return None
+    need = _best(_needs(_parser.parse(pattern.pattern, pattern.flags)))
+    if need is None or min(map(len, need)) < MIN_LITERAL:
+        return None
+    if not pattern.flags & re.IGNORECASE:
+        return Hint(tuple(sorted(need)), fold=False)
+    if any(len(char.lower()) != 1 for literal in need for char in literal):
+        return None  # İ in the pattern itself
+    lowered = {literal.lower() for literal in need}
+    odd = _odd_characters("".join(lowered))
+    return Hint(tuple(sorted(lowered)), fold=True, odd=re.compile(f"[{re.escape(odd)}]"))
+
+
+def _odd_characters(chars: str) -> str:
+    """Characters that IGNORECASE matches to one of ``chars`` whose ``str.lower`` is not it."""
+    odd = {"\u0130"}  # İ: lowers to i + combining dot
+    for char in set(chars):
+        odd.update(chr(code) for code in _casefix._EXTRA_CASES.get(ord(char), ()))
+        if char in "σς":  # ``str.lower`` writes a final sigma by context
+            odd.update("Σσς")
+    return "".join(sorted(odd))
+
+
+def _needs(items: Iterable) -> list[Need]:
+    """What a parsed pattern needs: sets of literals, one of each set in every match."""
+    needs: list[Need] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            needs.append(frozenset(["".join(run)]))
+            run.clear()
+
+    def walk(items: Iterable) -> None:
+        for op, av in items:
+            if op is sre.LITERAL:
+                run.append(chr(av))
+            elif op is sre.AT:  # \b, ^, $ take no characters: the run goes on
+                continue
+            elif op is sre.SUBPATTERN and not av[1] and not av[2]:  # a group, no flag changes
+                walk(av[3])
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+                walk(av[2])  # its first pass is in every match
+                close()
+            elif op is sre.BRANCH:
+                close()
+                best = [_best(_needs(branch)) for branch in av[1]]
+                if all(best):
+                    needs.append(frozenset().union(*best))
+            else:  # anything else may take any characters: the run ends
+                close()
+
+    walk(items)
+    close()
+    return needs
+
+
+def _best(needs: list[Need]) -> Need | None:
+    """The need that makes the best test: long literals, few of them."""
+    return max(needs, key=lambda need: (min(map(len, need)), -len(need)), default=None)

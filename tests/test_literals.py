@@ -1,0 +1,90 @@
+"""``pipelines.literals``: a hint never refuses a line its pattern matches, and most others."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipelines import boilerplate
+from pipelines.literals import _best, _needs, hint
+from pipelines.literals import _parser as parser
+
+HINTED = {
+    concept: phrases.floating
+    for concept, phrases in boilerplate.PHRASE.items()
+    if phrases.floating is not None and phrases.hint is not None
+}
+
+
+def best(pattern: str, flags: int = 0) -> set[str] | None:
+    need = _best(_needs(parser.parse(pattern, flags)))
+    return None if need is None else set(need)
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"\bsubscribe (?:now|today)\b", {"subscribe "}),
+    (r"(?:we|\w+) (?:may|might) earn (?:a )?(?:share|commission)\b", {" earn "}),
+    (r"(?:we|\w+) (?:may|might) (?:a )?(?:share|commission)\b", {"share", "commission"}),
+    (r"ab+cde", {"cde"}),  # "ab" is in every match too; "cde" is longer
+    (r"xx(?:abc)?yyy", {"yyy"}),  # the optional group ends the run: not "xxyyy"
+    (r"(?i:inbox) newsletter", {" newsletter"}),  # a group that changes flags is not read
+    (r"\d+ (?:inbox|[ab])", {" "}),  # a branch without a literal in each arm is not a need
+    (r"(?:alpha|beta)", {"alpha", "beta"}),
+])
+def test_needs_come_only_from_parts_every_match_passes(pattern, expected):
+    assert best(pattern) == expected
+
+
+def test_no_hint_without_a_literal_worth_testing():
+    assert hint(re.compile(r"\b\w+ \d+\b")) is None
+    assert hint(re.compile(r"(?:inbox|ab)")) is None  # "ab" is too short to pay
+    assert hint(re.compile(rb"inbox")) is None  # bytes patterns are not ours
+
+
+def test_the_filter_hints_its_costly_patterns():
+    assert {"newsletter", "affiliate", "subscribe", "credit"} <= set(HINTED)
+
+
+def test_a_hint_refuses_most_ordinary_lines():
+    lines = ["The council voted on Tuesday to approve the new budget for the harbour.",
+             "Officials said the plan would cost 4 million euros over five years."]
+    for concept in HINTED:
+        assert not any(boilerplate.PHRASE[concept].hint.allows(line) for line in lines), concept
+
+
+_ODD = st.sampled_from("\u0130\u0131\u017f\u212a\u03a3\u03c2\u00df\u1e9e")
+_NOISE = st.text(st.one_of(st.characters(), _ODD), max_size=20)
+
+
+@pytest.mark.parametrize("concept", sorted(HINTED))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_hint_allows_every_line_its_pattern_matches(concept, data):
+    pattern = HINTED[concept]
+    match = data.draw(st.from_regex(pattern, fullmatch=True))
+    line = data.draw(_NOISE) + match + data.draw(_NOISE)
+    if pattern.search(line):
+        assert boilerplate.PHRASE[concept].hint.allows(line), (concept, line)
+        assert boilerplate.PHRASE[concept].search(line)
+
+
+def test_case_folding_beyond_str_lower_goes_to_the_pattern():
+    """Every character that IGNORECASE matches to a hinted literal's character either lowers to
+    it or is one of the hint's odd characters (the whole of Unicode, checked)."""
+    for concept in HINTED:
+        found = boilerplate.PHRASE[concept].hint
+        chars = sorted({char for literal in found.literals for char in literal})
+        any_of = re.compile(f"[{re.escape(''.join(chars))}]", re.IGNORECASE)
+        for code in range(0x110000):
+            other = chr(code)
+            if 0xD800 <= code <= 0xDFFF or not any_of.fullmatch(other):
+                continue
+            for char in chars:
+                if re.fullmatch(re.escape(char), other, re.IGNORECASE):
+                    assert other.lower() == char or found.odd.search(other), (concept, other)
+    newsletter = boilerplate.PHRASE["newsletter"]
+    assert newsletter.search("Delivered straight to your \u0130NBOX every day")
+    assert boilerplate.PHRASE["subscribe"].search("Please \u017fubscribe now")
