@@ -261,10 +261,16 @@ _EMAIL_FORM = XPath('.//input[@type="email" or contains(@name, "mail")]')
 class _Guard:
     """Which elements the markup rules may remove: never the article, its title or kept parts."""
 
-    def __init__(self, tree: HtmlElement, protect: Iterable[str], keep: Iterable[str]) -> None:
+    def __init__(
+        self,
+        tree: HtmlElement,
+        headlines: Iterable[HtmlElement],
+        protect: Iterable[str],
+        keep: Iterable[str],
+    ) -> None:
         self.ancestors: set = set()  # protected elements and everything around them
         self.kept: set = set()  # whole subtrees of ``keep_selectors`` matches
-        for node in tree.iter("h1"):  # the headline sits with the article
+        for node in headlines:  # the page's <h1>: the headline sits with the article
             self.ancestors.add(node)
             self.ancestors.update(node.iterancestors())
         for selector in protect:
@@ -322,20 +328,33 @@ def prune_tree(
     ``protect`` names elements that must survive (the gated content of ``Gate.selectors``).
     """
     rules = rules or SiteRules()
-    guard = _Guard(tree, protect, rules.keep_selectors)
+    # one walk over the page (each walk costs about 0.2 ms): headlines, marked-up promo
+    # candidates and promo links, in document order; the guard then decides on the candidates
+    headlines: list[HtmlElement] = []
+    marked: list[tuple[HtmlElement, str]] = []
+    anchors: list[HtmlElement] = []
+    for node in tree.iter(*PRUNE_TAGS, "a", "h1"):
+        tag = node.tag
+        if tag == "a":
+            if PROMO_HREF.search(node.get("href", "")):
+                anchors.append(node)
+        elif tag == "h1":
+            headlines.append(node)
+        elif concept := markup_concept(node) or (
+            "newsletter" if tag == "form" and _EMAIL_FORM(node) else None
+        ):
+            marked.append((node, concept))
+    guard = _Guard(tree, headlines, protect, rules.keep_selectors)
     chosen: dict[HtmlElement, str] = {}
     for selector in rules.remove_selectors:
         for node in _select(tree, selector):
             if guard.allows(node, explicit=True):
                 chosen.setdefault(node, "site")
-    for node in tree.iter(*PRUNE_TAGS):
-        concept = markup_concept(node)
-        if concept is None and node.tag == "form" and _EMAIL_FORM(node):
-            concept = "newsletter"
-        if concept and not _inside(node, chosen) and guard.allows(node):
+    for node, concept in marked:
+        if not _inside(node, chosen) and guard.allows(node):
             chosen[node] = concept
-    for anchor in tree.iter("a"):
-        if PROMO_HREF.search(anchor.get("href", "")) and words(anchor.text_content()) <= 6:
+    for anchor in anchors:
+        if words(anchor.text_content()) <= 6:
             box = _promo_box(anchor, guard)
             if box is not None:
                 chosen.setdefault(box, "promo-box")
