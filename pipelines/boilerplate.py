@@ -328,8 +328,8 @@ def prune_tree(
     ``protect`` names elements that must survive (the gated content of ``Gate.selectors``).
     """
     rules = rules or SiteRules()
-    # one walk over the page (each walk costs about 0.2 ms): headlines, marked-up promo
-    # candidates and promo links, in document order; the guard then decides on the candidates
+    # one walk over the page, not three: headlines, marked-up promo candidates and promo links,
+    # in document order; the guard (which needs the headlines) then decides on the candidates
     headlines: list[HtmlElement] = []
     marked: list[tuple[HtmlElement, str]] = []
     anchors: list[HtmlElement] = []
@@ -340,10 +340,12 @@ def prune_tree(
                 anchors.append(node)
         elif tag == "h1":
             headlines.append(node)
-        elif concept := markup_concept(node) or (
-            "newsletter" if tag == "form" and _EMAIL_FORM(node) else None
-        ):
-            marked.append((node, concept))
+        else:
+            concept = markup_concept(node)
+            if concept is None and tag == "form" and _EMAIL_FORM(node):
+                concept = "newsletter"
+            if concept:
+                marked.append((node, concept))
     guard = _Guard(tree, headlines, protect, rules.keep_selectors)
     chosen: dict[HtmlElement, str] = {}
     for selector in rules.remove_selectors:
