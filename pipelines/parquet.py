@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 from scrapy.exceptions import NotConfigured
 
 from crawler import memory
+from crawler.dataset import TABLE_NAMES, data_files, partitions, quarantine
 from crawler.items import ArticleRow, Reject
 from crawler.state import Key, state_of, store_failed
 from pipelines.schema import SCHEMA_VERSION, TABLES
@@ -81,6 +82,28 @@ def remove_partial_files(output_dir: Path) -> int:
     for path in partial:
         path.unlink(missing_ok=True)
     return len(partial)
+
+
+def unreadable(path: Path) -> str | None:
+    """Why a reader cannot open ``path`` (empty, truncated, not Parquet), or ``None``.
+
+    Reads the footer only: a file cut short at any point has lost it."""
+    try:
+        pq.read_metadata(path)
+    except (OSError, pa.ArrowException) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def quarantine_unreadable(output_dir: Path) -> list[Path]:
+    """Move every dataset file readers cannot open to ``OUTPUT_DIR/quarantine/`` (lock held)."""
+    moved = []
+    for table in TABLE_NAMES:
+        for partition in partitions(output_dir, table):
+            for path in data_files(partition):
+                if (reason := unreadable(path)) is not None:
+                    moved.append(quarantine(output_dir, path, reason))
+    return moved
 
 
 class _HidePandas(importlib.abc.MetaPathFinder):

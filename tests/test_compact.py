@@ -53,7 +53,7 @@ def test_compaction_merges_and_readers_never_see_a_wrong_count(tmp_path: Path):
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        results = compact_dataset(tmp_path)
+        results = compact_dataset(tmp_path).compacted
     finally:
         done.set()
         thread.join()
@@ -64,7 +64,9 @@ def test_compaction_merges_and_readers_never_see_a_wrong_count(tmp_path: Path):
     assert after == before
     assert {n for n in seen if n is not None} <= {600}
     assert pq.ParquetFile(results[0].merged).schema_arrow.field("published_at").type.tz == "UTC"
-    assert compact_dataset(tmp_path) == []  # nothing left to merge
+    assert compact_dataset(tmp_path).compacted == []  # nothing left to merge
+    assert not (tmp_path / ".staging").exists()
+    assert not (tmp_path / ".compact-journal.json").exists()
 
 
 def test_compact_command_after_several_runs(tmp_path: Path):
