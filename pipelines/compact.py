@@ -270,5 +270,7 @@ def compact_dataset(output_dir: Path) -> Report:
                 break
             if done is not None:
                 report.compacted.append(done)
+    if (output_dir / STAGING).is_dir():  # emptied: every staged folder was switched and moved
+        shutil.rmtree(output_dir / STAGING)
     return report
 
