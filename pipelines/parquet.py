@@ -19,6 +19,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -178,6 +179,7 @@ class DatasetWriter:
         self.file_rows = 0  # rows in the open file
         self._open: tuple[pq.ParquetWriter, Path, Path] | None = None  # writer, tmp, path
         self.lock = asyncio.Lock()  # one append or commit at a time (in the pipeline)
+        self.busy = threading.RLock()  # held by the thread writing: ``salvage`` waits for it
 
     def add(self, row: dict[str, Any], key: Key | None = None) -> None:
         self.rows.append(row)
@@ -203,15 +205,16 @@ class DatasetWriter:
     def append(self, rows: list[dict[str, Any]], keys: Iterable[Key] = ()) -> None:
         """Write ``rows`` as one row group of the open file (a new file if none is open)."""
         table = pa.Table.from_pylist(rows, schema=self.schema)  # bad rows fail before any file
-        if self._open is None:
-            path = self.next_path()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp")
-            self._open = (pq.ParquetWriter(tmp, self.schema, compression=self.compression),
-                          tmp, path)
-        self._open[0].write_table(table, row_group_size=max(len(rows), 1))
-        self.file_rows += len(rows)
-        self.file_keys.extend(keys)
+        with self.busy:
+            if self._open is None:
+                path = self.next_path()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.tmp")
+                self._open = (pq.ParquetWriter(tmp, self.schema, compression=self.compression),
+                              tmp, path)
+            self._open[0].write_table(table, row_group_size=max(len(rows), 1))
+            self.file_rows += len(rows)
+            self.file_keys.extend(keys)
 
     @property
     def open_path(self) -> Path | None:
@@ -220,18 +223,19 @@ class DatasetWriter:
 
     def commit(self) -> Committed | None:
         """Close the open file and rename it into place (on failure, ``abort`` drops it)."""
-        if self._open is None:
-            return None
-        writer, tmp, path = self._open
-        writer.close()
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-        done = Committed(path, self.file_rows, self.file_keys)
-        self.written += self.file_rows
-        self._open, self.file_rows, self.file_keys = None, 0, []
-        return done
+        with self.busy:
+            if self._open is None:
+                return None
+            writer, tmp, path = self._open
+            writer.close()
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+            done = Committed(path, self.file_rows, self.file_keys)
+            self.written += self.file_rows
+            self._open, self.file_rows, self.file_keys = None, 0, []
+            return done
 
     def abort(self) -> int:
         """Drop the open file (a failed write): the number of rows it held.
@@ -394,3 +398,38 @@ class ParquetPipeline:
     async def close_spider(self) -> None:
         for writer in self.writers.values():
             await self.flush(writer)
+
+    def salvage(self, deadline: float) -> int:
+        """After a forced shutdown (the event loop stopped under the pipeline, ``close_spider``
+        never ran): put what the writers hold in place by ``deadline`` (``time.monotonic``).
+
+        Blocking, on the thread that ran the loop (the store's). A write still running in a
+        thread is waited for until the deadline; a writer still busy then is left as it is (its
+        file stays hidden and the next run fetches its articles again). Returns the rows put in
+        place."""
+        written = 0
+        for writer in self.writers.values():
+            if not writer.busy.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                logger.error("forced shutdown: %s still busy; its rows are not written",
+                             writer.directory)
+                continue
+            try:
+                rows, keys = writer.take()
+                if rows:
+                    writer.append(rows, keys)
+                done = writer.commit()
+            except OSError as exc:
+                logger.error("forced shutdown: cannot write %s: %s", writer.directory, exc)
+                continue
+            finally:
+                writer.busy.release()
+            if done is not None:
+                if done.keys:
+                    try:
+                        state_of(self.crawler).commit(done.path, done.keys)
+                    except sqlite3.Error as exc:  # the file is in place; the next run indexes it
+                        logger.error("forced shutdown: the store was not updated: %s", exc)
+                table = writer.schema.metadata[b"newsclean.table"].decode()
+                self.stats.inc_value(f"newsclean/{table}/written", done.rows)
+                written += done.rows
+        return written

@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import signal
 import sqlite3
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from crawler.startup import import_download_handlers, start_fork_server
 # server is started before them (``process_options``), so that its imports overlap ours.
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+FORCED_WRITE_SECONDS = 10.0  # after a second Ctrl-C / SIGTERM: time to wait for a running write
 logger = logging.getLogger("newsclean")
 
 
@@ -122,6 +125,27 @@ def prepare_output(output_dir: Path) -> int:
     return quarantined
 
 
+def salvage(crawler: Any) -> int:
+    """After a forced shutdown (a second Ctrl-C / SIGTERM stops the event loop at once, and the
+    pipelines are never closed): write the rows the Parquet pipeline still holds. A write
+    running in a thread is waited for ``FORCED_WRITE_SECONDS`` at most; a third signal ends the
+    process at once. What was fetched but not yet extracted is lost; the next run fetches it."""
+    from pipelines.parquet import ParquetPipeline
+
+    try:
+        pipeline = crawler.get_item_pipeline(ParquetPipeline)
+    except RuntimeError:  # no engine was made: nothing was extracted
+        return 0
+    if pipeline is None:
+        return 0
+    previous = {sig: signal.signal(sig, signal.SIG_DFL) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return pipeline.salvage(time.monotonic() + FORCED_WRITE_SECONDS)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 class Command(ScrapyCrawl):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -182,6 +206,10 @@ class Command(ScrapyCrawl):
         if self.crawler_process.bootstrap_failed or crawler.stats is None:
             self.exitcode = EXIT_FAILED
             return
+        if crawler.stats.get_value("finish_reason") is None:  # forced: the spider never closed
+            crawler.stats.set_value("finish_reason", "forced_shutdown")
+            rows = salvage(crawler)
+            logger.warning("forced shutdown: wrote the %d rows the pipeline held", rows)
         stats = crawler.stats.get_stats()
         self.exitcode, summary = run_outcome(stats)
         if name == "news" and crawler.spider is not None:
