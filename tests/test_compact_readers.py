@@ -70,8 +70,7 @@ READERS: dict[str, Callable[[Path], int]] = {
 
 def stale_listing(exc: BaseException) -> bool:
     """A query that listed files the switch then moved away: it may be rerun."""
-    text = str(exc).lower()
-    return isinstance(exc, FileNotFoundError) or "no such file" in text or "not found" in text
+    return isinstance(exc, FileNotFoundError) or "no such file" in str(exc).lower()
 
 
 def every_reader(out: Path) -> dict[str, int]:
