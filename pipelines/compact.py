@@ -32,6 +32,7 @@ import secrets
 import shutil
 import signal
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,17 +124,23 @@ def merge_files(files: list[Path], target: Path, table: str, compression: str = 
     rows = 0
     with pq.ParquetWriter(target, schema, compression=compression) as writer:
         for path in files:
-            try:
-                batches = list(pq.ParquetFile(path).iter_batches(batch_size=20_000))
-            except (OSError, pa.ArrowException) as exc:
-                raise Unreadable(path, f"{type(exc).__name__}: {exc}") from None
-            for batch in batches:
+            for batch in _batches(path):
                 writer.write_table(conform(batch, schema))
                 rows += batch.num_rows
             _kill_point("merge")
     with open(target, "rb") as handle:
         os.fsync(handle.fileno())
     return rows
+
+
+def _batches(path: Path) -> Iterator[pa.RecordBatch]:
+    """The batches of one source file, read as they are needed; a read error is ``Unreadable``."""
+    try:
+        batches = pq.ParquetFile(path).iter_batches(batch_size=20_000)
+        while (batch := next(batches, None)) is not None:
+            yield batch
+    except (OSError, pa.ArrowException) as exc:
+        raise Unreadable(path, f"{type(exc).__name__}: {exc}") from None
 
 
 def _write_journal(output_dir: Path, entry: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ from test_compact_readers import READERS, compact, every_reader
 from test_incremental import Site, crawl
 from test_parquet import article_row
 
-from pipelines.compact import purge_trash
+from pipelines.compact import compact_dataset, purge_trash
 from pipelines.parquet import DatasetWriter
 from pipelines.schema import RUNS
 
@@ -156,3 +156,18 @@ def test_runs_files_without_the_quarantined_column_still_read(tmp_path: Path):
     assert compact(out).returncode == 0
     merged = pq.read_table(next(folder.iterdir()))
     assert sorted(merged["quarantined"].to_pylist(), key=str) == [2, None]
+
+
+def test_file_broken_past_its_footer_is_quarantined_by_compaction(tmp_path: Path):
+    out = tmp_path / "out"
+    rows = good_files(out, files=3, rows=400)
+    broken = out / "articles" / PARTITION / "good1-00000.parquet"
+    data = bytearray(broken.read_bytes())
+    data[100:2000] = bytes(1900)  # the footer still reads; the column chunks do not
+    broken.write_bytes(bytes(data))
+    report = compact_dataset(out)
+    assert [p.relative_to(out / "quarantine").as_posix() for p in report.quarantined] == [
+        f"articles/{PARTITION}/good1-00000.parquet"
+    ]
+    assert [(c.files_before, c.rows) for c in report.compacted] == [(2, rows - 400)]
+    assert every_reader(out) == dict.fromkeys(READERS, rows - 400)
