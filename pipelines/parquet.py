@@ -88,11 +88,24 @@ def remove_partial_files(output_dir: Path) -> int:
 def unreadable(path: Path) -> str | None:
     """Why a reader cannot open ``path`` (empty, truncated, not Parquet), or ``None``.
 
-    Reads the footer only: a file cut short at any point has lost it."""
+    Checks what a file cut short at any point has lost: the magic bytes at both ends and a
+    footer that fits. Plain reads of 12 bytes (about 20 µs a file, against 0.6-0.8 ms for
+    pyarrow's footer parse), since every run checks every file. Damage inside a file is caught
+    where the file is read in full (the store's index, compaction)."""
     try:
-        pq.read_metadata(path)
-    except (OSError, pa.ArrowException) as exc:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size < 12:
+                return f"{size} bytes: too short to be Parquet"
+            head = handle.read(4)
+            handle.seek(-8, os.SEEK_END)
+            tail = handle.read(8)
+    except OSError as exc:
         return f"{type(exc).__name__}: {exc}"
+    if head != b"PAR1" or tail[4:] != b"PAR1":
+        return f"{size} bytes without Parquet's magic bytes at both ends: truncated or not Parquet"
+    if int.from_bytes(tail[:4], "little") + 12 > size:
+        return f"{size} bytes: its footer would start before the file"
     return None
 
 
