@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from scrapy.exceptions import NotConfigured
 
 from crawler import memory
-from crawler.dataset import TABLE_NAMES, data_files, partitions, quarantine
+from crawler.dataset import TABLE_NAMES, data_files, fsync_dir, partitions, quarantine
 from crawler.items import ArticleRow, Reject
 from crawler.state import Key, state_of, store_failed
 from pipelines.schema import SCHEMA_VERSION, TABLES
@@ -52,16 +52,7 @@ def write_atomic(table: pa.Table, path: Path, compression: str = "zstd") -> None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename in ``directory`` durable."""
-    dir_fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_dir(path.parent)
 
 
 def state_key(item: ArticleRow) -> Key:
@@ -244,7 +235,7 @@ class DatasetWriter:
             with open(tmp, "rb") as handle:
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
             done = Committed(path, self.file_rows, self.file_keys)
             self.written += self.file_rows
             self._open, self.file_rows, self.file_keys = None, 0, []

@@ -45,6 +45,7 @@ class Command(ScrapyCommand):
             store = StateStore.open(output_dir)
             store.forget_missing()
             store.reconcile()
+            report.quarantined += store.quarantined
             store.close()
         except LayoutError as exc:
             return self._stop(EXIT_USAGE, str(exc))
