@@ -181,7 +181,7 @@ class Command(ScrapyCrawl):
             except LayoutError as exc:
                 lock.release()
                 return self._stop(EXIT_USAGE, str(exc))
-            except OSError as exc:  # OutputError: not writable
+            except OSError as exc:  # not writable (OutputError), or a move in it failed
                 lock.release()
                 return self._stop(EXIT_USAGE, str(exc))
             except LockedError as exc:
@@ -212,6 +212,8 @@ class Command(ScrapyCrawl):
             logger.warning("forced shutdown: wrote the %d rows the pipeline held", rows)
         stats = crawler.stats.get_stats()
         self.exitcode, summary = run_outcome(stats)
+        if quarantined:
+            summary += f"; {quarantined} unreadable file(s) moved to {output_dir / 'quarantine'}"
         if name == "news" and crawler.spider is not None:
             try:
                 row = run_row(stats, crawler.spider, self.exitcode, quarantined)
