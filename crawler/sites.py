@@ -2,6 +2,10 @@
 
 A bad file stops the run before any request, with a message that names the file, the site and the
 field (``sites.toml: site 'harbor': field 'allow': bad regex '(': missing ), ...``).
+
+``allow`` and ``deny`` are compiled with RE2 (``google-re2``), which matches in time linear in the
+URL's length whatever the pattern: no pattern can stall the crawl. RE2 has no backreferences or
+lookaround; a pattern that needs them is refused with the site and the field named.
 """
 
 from __future__ import annotations
@@ -10,13 +14,15 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
+
+import re2
 
 from crawler.urls import host_of
 from pipelines.boilerplate import SiteRules
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # fullmatch: no trailing newline
 _LISTS = ("start_urls", "sitemaps", "feeds", "allow", "deny",
           "remove_selectors", "remove_phrases", "keep_selectors")
 _KNOWN = {"name", "max_age_days", "max_pages", "follow_depth", *_LISTS}
@@ -24,6 +30,14 @@ _KNOWN = {"name", "max_age_days", "max_pages", "follow_depth", *_LISTS}
 
 class SitesError(ValueError):
     """The sites file is unusable; the message says where and why."""
+
+
+class Pattern(Protocol):
+    """A compiled ``allow`` / ``deny`` pattern (RE2's, with ``re``'s ``search``)."""
+
+    pattern: str
+
+    def search(self, text: str) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -34,8 +48,8 @@ class Site:
     start_urls: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
-    allow: tuple[re.Pattern[str], ...] = ()
-    deny: tuple[re.Pattern[str], ...] = ()
+    allow: tuple[Pattern, ...] = ()
+    deny: tuple[Pattern, ...] = ()
     max_age_days: float | None = None
     max_pages: int = 5000
     follow_depth: int = 2
@@ -81,6 +95,7 @@ def load_sites(path: str | Path, only: str | None = None) -> list[Site]:
         if site.name in seen:
             raise SitesError(f"{path}: site {site.name!r}: field 'name': duplicate name")
         seen.add(site.name)
+    _check_hosts(path, sites)
     if only is not None:
         sites = [s for s in sites if s.name == only]
         if not sites:
@@ -93,7 +108,7 @@ def _site(path: Path, index: int, entry: Any) -> Site:
     if not isinstance(entry, dict):
         raise SitesError(f"{where}: expected a table, got {type(entry).__name__}")
     name = entry.get("name")
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise SitesError(
             f"{where}: field 'name': required, letters/digits/_.- only, got {name!r}"
         )
@@ -137,14 +152,35 @@ def _check_url(where: str, key: str, url: str) -> None:
         raise SitesError(f"{where}: field {key!r}: bad URL {url!r} (need http:// or https://)")
 
 
-def _patterns(where: str, key: str, values: list[str]) -> tuple[re.Pattern[str], ...]:
+def _patterns(where: str, key: str, values: list[str]) -> tuple[Pattern, ...]:
+    options = re2.Options()
+    options.log_errors = False  # the error goes into our one-line message, not to stderr
     out = []
     for value in values:
         try:
-            out.append(re.compile(value))
-        except re.error as exc:
-            raise SitesError(f"{where}: field {key!r}: bad regex {value!r}: {exc}") from None
+            out.append(re2.compile(value, options=options))
+        except re2.error as exc:
+            reason = exc.args[0] if exc.args else exc
+            if isinstance(reason, bytes):  # RE2 says why in bytes
+                reason = reason.decode(errors="replace")
+            raise SitesError(
+                f"{where}: field {key!r}: bad regex {value!r}: {reason} (patterns are RE2: "
+                f"no backreferences or lookaround)"
+            ) from None
     return tuple(out)
+
+
+def _check_hosts(path: Path, sites: list[Site]) -> None:
+    """Each host belongs to one site: a second site there would silently get no rows."""
+    owner: dict[str, str] = {}
+    for site in sites:
+        for host in sorted(site.hosts):
+            first = owner.setdefault(host, site.name)
+            if first != site.name:
+                raise SitesError(
+                    f"{path}: sites {first!r} and {site.name!r}: field 'start_urls': both are on "
+                    f"host {host!r}; a host belongs to one site (merge them into one entry)"
+                )
 
 
 def _number(where: str, entry: dict, key: str, kind: type, default: Any) -> Any:

@@ -26,8 +26,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from scrapy import signals
+
+from crawler.dataset import data_files, partitions, quarantine
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +98,7 @@ class StateStore:
         # Articles of this run not yet in a committed file: bounded by the writer's buffer.
         self.pending_urls: dict[str, str] = {}
         self.pending_hashes: dict[str, str] = {}
+        self.quarantined: list[Path] = []  # files ``reconcile`` could not read
 
     @classmethod
     def open(cls, output_dir: Path, in_memory: bool = False) -> StateStore:
@@ -178,11 +182,18 @@ class StateStore:
         """Index dataset files the store has not seen (a run killed after a rename)."""
         known = {row[0] for row in self.db.execute("SELECT path FROM files")}
         added = 0
-        for path in sorted((self.root / "articles").glob("*/*.parquet")):
-            if self._rel(path) in known:
-                continue
-            self.commit(path, list(_keys_of_file(path)))
-            added += 1
+        for partition in partitions(self.root, "articles"):
+            for path in data_files(partition):
+                if self._rel(path) in known:
+                    continue
+                try:
+                    keys = list(_keys_of_file(path))
+                except (OSError, pa.ArrowException) as exc:  # out of every reader's way
+                    reason = f"{type(exc).__name__}: {exc}"
+                    self.quarantined.append(quarantine(self.root, path, reason))
+                    continue
+                self.commit(path, keys)
+                added += 1
         return added
 
     def forget_missing(self) -> int:

@@ -19,6 +19,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -31,6 +32,7 @@ import pyarrow.parquet as pq
 from scrapy.exceptions import NotConfigured
 
 from crawler import memory
+from crawler.dataset import TABLE_NAMES, data_files, fsync_dir, partitions, quarantine
 from crawler.items import ArticleRow, Reject
 from crawler.state import Key, state_of, store_failed
 from pipelines.schema import SCHEMA_VERSION, TABLES
@@ -50,16 +52,7 @@ def write_atomic(table: pa.Table, path: Path, compression: str = "zstd") -> None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename in ``directory`` durable."""
-    dir_fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_dir(path.parent)
 
 
 def state_key(item: ArticleRow) -> Key:
@@ -81,6 +74,41 @@ def remove_partial_files(output_dir: Path) -> int:
     for path in partial:
         path.unlink(missing_ok=True)
     return len(partial)
+
+
+def unreadable(path: Path) -> str | None:
+    """Why a reader cannot open ``path`` (empty, truncated, not Parquet), or ``None``.
+
+    Checks what a file cut short at any point has lost: the magic bytes at both ends and a
+    footer that fits. Plain reads of 12 bytes (about 20 µs a file, against 0.6-0.8 ms for
+    pyarrow's footer parse), since every run checks every file. Damage inside a file is caught
+    where the file is read in full (the store's index, compaction)."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size < 12:
+                return f"{size} bytes: too short to be Parquet"
+            head = handle.read(4)
+            handle.seek(-8, os.SEEK_END)
+            tail = handle.read(8)
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if head != b"PAR1" or tail[4:] != b"PAR1":
+        return f"{size} bytes without Parquet's magic bytes at both ends: truncated or not Parquet"
+    if int.from_bytes(tail[:4], "little") + 12 > size:
+        return f"{size} bytes: its footer would start before the file"
+    return None
+
+
+def quarantine_unreadable(output_dir: Path) -> list[Path]:
+    """Move every dataset file readers cannot open to ``OUTPUT_DIR/quarantine/`` (lock held)."""
+    moved = []
+    for table in TABLE_NAMES:
+        for partition in partitions(output_dir, table):
+            for path in data_files(partition):
+                if (reason := unreadable(path)) is not None:
+                    moved.append(quarantine(output_dir, path, reason))
+    return moved
 
 
 class _HidePandas(importlib.abc.MetaPathFinder):
@@ -155,6 +183,7 @@ class DatasetWriter:
         self.file_rows = 0  # rows in the open file
         self._open: tuple[pq.ParquetWriter, Path, Path] | None = None  # writer, tmp, path
         self.lock = asyncio.Lock()  # one append or commit at a time (in the pipeline)
+        self.busy = threading.RLock()  # held by the thread writing: ``salvage`` waits for it
 
     def add(self, row: dict[str, Any], key: Key | None = None) -> None:
         self.rows.append(row)
@@ -180,15 +209,16 @@ class DatasetWriter:
     def append(self, rows: list[dict[str, Any]], keys: Iterable[Key] = ()) -> None:
         """Write ``rows`` as one row group of the open file (a new file if none is open)."""
         table = pa.Table.from_pylist(rows, schema=self.schema)  # bad rows fail before any file
-        if self._open is None:
-            path = self.next_path()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp")
-            self._open = (pq.ParquetWriter(tmp, self.schema, compression=self.compression),
-                          tmp, path)
-        self._open[0].write_table(table, row_group_size=max(len(rows), 1))
-        self.file_rows += len(rows)
-        self.file_keys.extend(keys)
+        with self.busy:
+            if self._open is None:
+                path = self.next_path()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.tmp")
+                self._open = (pq.ParquetWriter(tmp, self.schema, compression=self.compression),
+                              tmp, path)
+            self._open[0].write_table(table, row_group_size=max(len(rows), 1))
+            self.file_rows += len(rows)
+            self.file_keys.extend(keys)
 
     @property
     def open_path(self) -> Path | None:
@@ -197,18 +227,19 @@ class DatasetWriter:
 
     def commit(self) -> Committed | None:
         """Close the open file and rename it into place (on failure, ``abort`` drops it)."""
-        if self._open is None:
-            return None
-        writer, tmp, path = self._open
-        writer.close()
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-        done = Committed(path, self.file_rows, self.file_keys)
-        self.written += self.file_rows
-        self._open, self.file_rows, self.file_keys = None, 0, []
-        return done
+        with self.busy:
+            if self._open is None:
+                return None
+            writer, tmp, path = self._open
+            writer.close()
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+            fsync_dir(path.parent)
+            done = Committed(path, self.file_rows, self.file_keys)
+            self.written += self.file_rows
+            self._open, self.file_rows, self.file_keys = None, 0, []
+            return done
 
     def abort(self) -> int:
         """Drop the open file (a failed write): the number of rows it held.
@@ -371,3 +402,38 @@ class ParquetPipeline:
     async def close_spider(self) -> None:
         for writer in self.writers.values():
             await self.flush(writer)
+
+    def salvage(self, deadline: float) -> int:
+        """After a forced shutdown (the event loop stopped under the pipeline, ``close_spider``
+        never ran): put what the writers hold in place by ``deadline`` (``time.monotonic``).
+
+        Blocking, on the thread that ran the loop (the store's). A write still running in a
+        thread is waited for until the deadline; a writer still busy then is left as it is (its
+        file stays hidden and the next run fetches its articles again). Returns the rows put in
+        place."""
+        written = 0
+        for writer in self.writers.values():
+            if not writer.busy.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                logger.error("forced shutdown: %s still busy; its rows are not written",
+                             writer.directory)
+                continue
+            try:
+                rows, keys = writer.take()
+                if rows:
+                    writer.append(rows, keys)
+                done = writer.commit()
+            except OSError as exc:
+                logger.error("forced shutdown: cannot write %s: %s", writer.directory, exc)
+                continue
+            finally:
+                writer.busy.release()
+            if done is not None:
+                if done.keys:
+                    try:
+                        state_of(self.crawler).commit(done.path, done.keys)
+                    except sqlite3.Error as exc:  # the file is in place; the next run indexes it
+                        logger.error("forced shutdown: the store was not updated: %s", exc)
+                table = writer.schema.metadata[b"newsclean.table"].decode()
+                self.stats.inc_value(f"newsclean/{table}/written", done.rows)
+                written += done.rows
+        return written

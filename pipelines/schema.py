@@ -75,6 +75,8 @@ RUNS = pa.schema(
         pa.field("errors", pa.int64(), nullable=False),
         pa.field("finish_reason", pa.string(), nullable=False),
         pa.field("exit_status", pa.int16(), nullable=False),
+        # added in schema version 1 without a bump: null in runs files written before it
+        pa.field("quarantined", pa.int64()),
         pa.field("schema_version", pa.int16(), nullable=False),
     ],
     metadata={"newsclean.table": "runs", "newsclean.schema_version": str(SCHEMA_VERSION)},

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+import pytest
 from conftest import run_scrapy
 from mockserver import SiteServer
 from test_incremental import Site, crawl
 from test_parquet import article_row
 
-from pipelines.compact import compact_dataset, exchange
+from pipelines.compact import compact_dataset, exchange, merge_files, recover
 from pipelines.parquet import DatasetWriter
 
 
@@ -53,7 +55,7 @@ def test_compaction_merges_and_readers_never_see_a_wrong_count(tmp_path: Path):
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        results = compact_dataset(tmp_path)
+        results = compact_dataset(tmp_path).compacted
     finally:
         done.set()
         thread.join()
@@ -64,7 +66,9 @@ def test_compaction_merges_and_readers_never_see_a_wrong_count(tmp_path: Path):
     assert after == before
     assert {n for n in seen if n is not None} <= {600}
     assert pq.ParquetFile(results[0].merged).schema_arrow.field("published_at").type.tz == "UTC"
-    assert compact_dataset(tmp_path) == []  # nothing left to merge
+    assert compact_dataset(tmp_path).compacted == []  # nothing left to merge
+    assert not (tmp_path / ".staging").exists()
+    assert not (tmp_path / ".compact-journal.json").exists()
 
 
 def test_compact_command_after_several_runs(tmp_path: Path):
@@ -89,3 +93,44 @@ def test_compact_command_after_several_runs(tmp_path: Path):
         ]
     urls = ds.dataset(out / "articles").to_table().column("canonical_url").to_pylist()
     assert len(urls) == len(set(urls)) == 4
+
+
+def staged_compaction(root: Path, switched: bool) -> tuple[Path, Path]:
+    """What a compaction killed right after journaling (or after its swap) leaves."""
+    write_files(root, files=3, rows=5)
+    partition = root / "articles" / "crawl_date=2026-11-25"
+    staged = root / ".staging" / "articles" / partition.name
+    staged.mkdir(parents=True)
+    files = sorted(partition.iterdir())
+    merge_files(files, staged / "compact-x.parquet", "articles")
+    (root / ".compact-journal.json").write_text(json.dumps({
+        "table": "articles", "partition": partition.name, "merged": "compact-x.parquet",
+        "sources": [p.name for p in files]}))
+    if switched:
+        exchange(staged, partition)
+    return partition, staged
+
+
+@pytest.mark.parametrize("switched", [False, True])
+def test_recover_finishes_or_rolls_back(tmp_path: Path, switched: bool):
+    partition, _ = staged_compaction(tmp_path, switched)
+    note = recover(tmp_path)
+    assert note is not None and note.startswith("finished" if switched else "rolled back")
+    names = [p.name for p in partition.iterdir()]
+    assert len(names) == (1 if switched else 3)
+    assert ("compact-x.parquet" in names) is switched
+    assert ds.dataset(tmp_path / "articles").count_rows() == 15
+    assert not (tmp_path / ".staging").exists()
+    assert not (tmp_path / ".compact-journal.json").exists()
+    trashed = list((tmp_path / ".trash").rglob("*.parquet")) if switched else []
+    assert len(trashed) == (3 if switched else 0)
+    assert recover(tmp_path) is None  # nothing left to do
+
+
+def test_recover_with_an_unreadable_journal_drops_what_is_staged(tmp_path: Path):
+    partition, _ = staged_compaction(tmp_path, switched=False)
+    (tmp_path / ".compact-journal.json").write_text("{not json")
+    recover(tmp_path)
+    assert len(list(partition.iterdir())) == 3
+    assert not (tmp_path / ".staging").exists()
+    assert not (tmp_path / ".compact-journal.json").exists()

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pyarrow.dataset as ds
 import pytest
@@ -115,3 +117,49 @@ def test_signal_flushes_what_was_fetched(site: Site, tmp_path: Path, sig: signal
     titles = sorted(table.column("title").to_pylist())
     assert titles[:3] == ["Story 1", "Story 2", "Story 3"], log[-3000:]
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_second_signal_writes_what_was_extracted(site: Site, tmp_path: Path, sig: signal.Signals):
+    """A second signal stops at once, without waiting for the held download: the three
+    articles already extracted are written (and recorded as stored) all the same."""
+    sites = tmp_path / "sites.toml"
+    sites.write_text(f'[[sites]]\nname = "harbor"\nstart_urls = ["{site.base}/"]\n')
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={sites}",
+         "-s", f"OUTPUT_DIR={out}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+         "-s", "ROBOTSTXT_OBEY=False", "-s", "EXTRACT_WORKERS=1", "-s", "LOG_LEVEL=DEBUG"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    log: list[str] = []
+    try:
+        assert proc.stdout is not None
+        wait_for(proc.stdout, log, "Scraped from", times=3)  # the three are in the writer
+        assert site.slow_waiting.is_set()
+        proc.send_signal(sig)
+        wait_for(proc.stdout, log, "shutting down gracefully")
+        proc.send_signal(sig)
+        rest, _ = proc.communicate(timeout=60)
+        log.append(rest)
+    finally:
+        proc.kill()
+    text = "".join(log)
+    assert proc.returncode == 1, text[-3000:]
+    assert "forced shutdown: wrote the 3 rows" in text, text[-3000:]
+    table = ds.dataset(out / "articles", partitioning="hive").to_table()
+    assert sorted(table.column("title").to_pylist()) == ["Story 1", "Story 2", "Story 3"]
+    with contextlib.closing(sqlite3.connect(out / "state.sqlite")) as db:
+        assert db.execute("select count(*) from articles").fetchone() == (3,)
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def wait_for(stream: Any, log: list[str], text: str, times: int = 1) -> None:
+    """Read the crawl's output until ``text`` was seen ``times`` times (the process's own pace)."""
+    seen = 0
+    for line in stream:
+        log.append(line)
+        seen += text in line
+        if seen >= times:
+            return
+    raise AssertionError(f"{text!r} not seen {times} times:\n{''.join(log)[-3000:]}")

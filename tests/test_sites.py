@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from mockserver import SITE_NAMES, SITES_DIR
+from mockserver import SITE_NAMES, SITES_DIR, SiteServer
 
 from crawler.sites import Site, SitesError, load_sites
 
@@ -82,10 +82,12 @@ def test_only_keeps_one_site(tmp_path):
 
 
 def test_fixture_site_entries_load(tmp_path):
-    text = "\n".join(
-        (SITES_DIR / name / "site.toml").read_text(encoding="utf-8") for name in SITE_NAMES
+    text = "\n".join(  # each site on its own port, as served: a host belongs to one site
+        (SITES_DIR / name / "site.toml").read_text(encoding="utf-8").replace(
+            "{{BASE}}", f"http://127.0.0.1:{8000 + i}")
+        for i, name in enumerate(SITE_NAMES)
     )
-    sites = load_sites(write(tmp_path, text.replace("{{BASE}}", "http://127.0.0.1:8000")))
+    sites = load_sites(write(tmp_path, text))
     assert [s.name for s in sites] == list(SITE_NAMES)
 
 
@@ -192,3 +194,57 @@ def test_bad_sites_file_stops_crawl_before_any_request(
     assert requests == [], f"requests sent despite a bad sites file: {requests}"
     assert not (tmp_path / "output" / "articles").exists()
     assert "Traceback" not in output, output
+
+
+# --------------------------------------------------------------------------- issue 16
+
+
+def test_name_is_matched_whole(tmp_path):
+    path = write(tmp_path, '[[sites]]\nname = "harbor\\n"\nstart_urls = ["https://a.example/"]\n')
+    with pytest.raises(SitesError) as exc:
+        load_sites(path)
+    assert_names(exc, path, None, "name")
+
+
+def test_two_sites_on_one_host_is_an_error_naming_both(tmp_path):
+    path = write(tmp_path, GOOD + '[[sites]]\nname = "harbor2"\n'
+                 'feeds = ["https://harbor.example/other.rss"]\n')
+    with pytest.raises(SitesError, match=re.escape("harbor.example")) as exc:
+        load_sites(path)
+    assert_names(exc, path, "harbor", "start_urls")
+    assert repr("harbor2") in str(exc.value)
+
+
+@pytest.mark.parametrize("pattern", [r"(a)\1", r"/news/(?=\d)"])
+def test_pattern_re2_cannot_run_is_refused(tmp_path, pattern):
+    path = write(tmp_path, OTHER + f"deny = ['{pattern}']\n")
+    with pytest.raises(SitesError, match="RE2") as exc:
+        load_sites(path)
+    assert_names(exc, path, "other", "deny")
+
+
+@pytest.mark.timeout(20)
+def test_catastrophic_patterns_run_in_linear_time(tmp_path):
+    path = write(tmp_path, OTHER + "allow = ['(a+)+$', '/news/([a-z0-9]+-?)+\\.html$']\n")
+    (site,) = load_sites(path)
+    for n in (40, 4000):  # Python's re takes hours on 40 (and 0.75 s on the second at 24)
+        url = "https://other.example/news/" + "a" * n + "-" + "b1" * n + "!"
+        assert not site.allows(url)
+
+
+def test_catastrophic_allow_pattern_crawl_ends_by_itself(scrapy_cmd, tmp_path):
+    root = tmp_path / "site"
+    (root / "news" / "2026" / "11").mkdir(parents=True)
+    slug = "a" * 40 + "-storm"
+    (root / "index.html").write_text(
+        f'<html><body><a href="/news/2026/11/{slug}.html">Storm</a></body></html>'
+    )
+    (root / "news" / "2026" / "11" / f"{slug}.html").write_text("<html><p>Storm</p></html>")
+    with SiteServer(root) as server:
+        path = write(tmp_path, f'[[sites]]\nname = "harbor"\nstart_urls = ["{server.url}/"]\n'
+                     "allow = ['(a+)+$']\n")
+        proc = scrapy_cmd("crawl", "news", "-a", f"sites={path}",
+                          settings={"OUTPUT_DIR": str(tmp_path / "out")})
+        requests = server.requests
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "/" in requests and not [p for p in requests if p.startswith("/news/")]

@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import signal
 import sqlite3
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from crawler.startup import import_download_handlers, start_fork_server
 # server is started before them (``process_options``), so that its imports overlap ours.
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+FORCED_WRITE_SECONDS = 10.0  # after a second Ctrl-C / SIGTERM: time to wait for a running write
 logger = logging.getLogger("newsclean")
 
 
@@ -57,7 +60,9 @@ def _counts(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {k.removeprefix(prefix): int(v) for k, v in stats.items() if k.startswith(prefix)}
 
 
-def run_row(stats: dict[str, Any], spider: Any, exit_status: int) -> dict[str, Any]:
+def run_row(
+    stats: dict[str, Any], spider: Any, exit_status: int, quarantined: int = 0
+) -> dict[str, Any]:
     """One row of the ``runs`` table."""
     from pipelines.schema import SCHEMA_VERSION
 
@@ -75,6 +80,7 @@ def run_row(stats: dict[str, Any], spider: Any, exit_status: int) -> dict[str, A
         "errors": int(stats.get("log_count/ERROR", 0)),
         "finish_reason": str(stats.get("finish_reason", "unknown")),
         "exit_status": exit_status,
+        "quarantined": quarantined,
         "schema_version": SCHEMA_VERSION,
     }
 
@@ -92,6 +98,54 @@ def write_run(output_dir: Path, row: dict[str, Any]) -> Path:
     return path
 
 
+def check_output(output_dir: Path) -> None:
+    """``OUTPUT_DIR`` can be written and its own folders are not symbolic links."""
+    from crawler.dataset import check_own_folders
+    from pipelines.parquet import check_writable
+
+    check_writable(output_dir)
+    check_own_folders(output_dir)
+
+
+def prepare_output(output_dir: Path) -> int:
+    """With the lock held: leave the dataset readable; the number of files quarantined.
+
+    Finishes or rolls back a killed compaction, moves unreadable files to ``quarantine/``,
+    indexes files a killed run left and drops what it left half-written."""
+    from crawler.state import StateStore
+    from pipelines.compact import recover
+    from pipelines.parquet import quarantine_unreadable, remove_partial_files
+
+    recover(output_dir)
+    quarantined = len(quarantine_unreadable(output_dir))
+    store = StateStore.open(output_dir)
+    quarantined += len(store.quarantined)
+    store.close()
+    remove_partial_files(output_dir)
+    return quarantined
+
+
+def salvage(crawler: Any) -> int:
+    """After a forced shutdown (a second Ctrl-C / SIGTERM stops the event loop at once, and the
+    pipelines are never closed): write the rows the Parquet pipeline still holds. A write
+    running in a thread is waited for ``FORCED_WRITE_SECONDS`` at most; a third signal ends the
+    process at once. What was fetched but not yet extracted is lost; the next run fetches it."""
+    from pipelines.parquet import ParquetPipeline
+
+    try:
+        pipeline = crawler.get_item_pipeline(ParquetPipeline)
+    except RuntimeError:  # no engine was made: nothing was extracted
+        return 0
+    if pipeline is None:
+        return 0
+    previous = {sig: signal.signal(sig, signal.SIG_DFL) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return pipeline.salvage(time.monotonic() + FORCED_WRITE_SECONDS)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 class Command(ScrapyCrawl):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -105,38 +159,44 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             raise UsageError("give exactly one spider name, e.g. `scrapy crawl news`")
         assert self.crawler_process is not None and self.settings is not None
+        from crawler.dataset import LayoutError
         from crawler.sites import SitesError, load_sites
-        from crawler.state import LockedError, RunLock, StateStore
-        from pipelines.parquet import OutputError, check_writable, remove_partial_files
+        from crawler.state import LockedError, RunLock
 
         output_dir = Path(self.settings.get("OUTPUT_DIR"))
         lock = RunLock(output_dir)
+        quarantined = 0
         if args[0] == "news":
             path = opts.spargs.get("sites") or self.settings.get("SITES_FILE")
             try:
                 load_sites(path, only=opts.spargs.get("site"))
-                check_writable(output_dir)
+                check_output(output_dir)
                 lock.acquire()
-                StateStore.open(output_dir).close()  # indexes files a killed run left
-                remove_partial_files(output_dir)  # and drops what it left half-written
+                quarantined = prepare_output(output_dir)
             except sqlite3.Error as exc:
                 lock.release()
                 return self._stop(EXIT_USAGE, f"the state store in {output_dir} is unusable: {exc}")
             except SitesError as exc:
                 return self._stop(EXIT_USAGE, f"bad sites file: {exc}")
-            except OutputError as exc:
+            except LayoutError as exc:
+                lock.release()
+                return self._stop(EXIT_USAGE, str(exc))
+            except OSError as exc:  # not writable (OutputError), or a move in it failed
+                lock.release()
                 return self._stop(EXIT_USAGE, str(exc))
             except LockedError as exc:
                 return self._stop(EXIT_LOCKED, str(exc))
         try:
-            self._crawl(args[0], opts, output_dir)
+            self._crawl(args[0], opts, output_dir, quarantined)
         finally:
             lock.release()
         # What the crawl made is all garbage now, and the interpreter's last collection would
         # walk every object of it on the way out (0.35 s after 300 pages): exit without it.
         gc.freeze()
 
-    def _crawl(self, name: str, opts: argparse.Namespace, output_dir: Path) -> None:
+    def _crawl(
+        self, name: str, opts: argparse.Namespace, output_dir: Path, quarantined: int
+    ) -> None:
         assert self.crawler_process is not None
         memory.pin_mmap_threshold()  # page buffers go back to the system: RSS stays flat
         import_download_handlers(self.settings)  # cheaper here than inside the engine
@@ -146,11 +206,18 @@ class Command(ScrapyCrawl):
         if self.crawler_process.bootstrap_failed or crawler.stats is None:
             self.exitcode = EXIT_FAILED
             return
+        if crawler.stats.get_value("finish_reason") is None:  # forced: the spider never closed
+            crawler.stats.set_value("finish_reason", "forced_shutdown")
+            rows = salvage(crawler)
+            logger.warning("forced shutdown: wrote the %d rows the pipeline held", rows)
         stats = crawler.stats.get_stats()
         self.exitcode, summary = run_outcome(stats)
+        if quarantined:
+            summary += f"; {quarantined} unreadable file(s) moved to {output_dir / 'quarantine'}"
         if name == "news" and crawler.spider is not None:
             try:
-                write_run(output_dir, run_row(stats, crawler.spider, self.exitcode))
+                row = run_row(stats, crawler.spider, self.exitcode, quarantined)
+                write_run(output_dir, row)
             except OSError as exc:
                 summary += f"; the runs/ row could not be written: {exc}"
                 self.exitcode = EXIT_FAILED
