@@ -1,0 +1,80 @@
+"""``scrapy report``: write ``OUTPUT_DIR/report.html``, or check site health for cron (``--check``).
+
+``scrapy report -s OUTPUT_DIR=/data/news [-a since=7d] [-a site=NAME]`` writes the page and prints
+its path, then one line per site health alarm. With ``--check`` no page is written: one line per
+alarm, exit status 1 if there is any, 0 if none. Exit status 2: bad arguments or no dataset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+if TYPE_CHECKING:
+    from pipelines.report import Scope
+
+EXIT_OK, EXIT_ALARM, EXIT_USAGE = 0, 1, 2
+_ARGS = ("since", "site")
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    default_settings = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return "[-a since=7d] [-a site=NAME] [--check]"
+
+    def short_desc(self) -> str:
+        return "Write OUTPUT_DIR/report.html (runs, sites, boilerplate, site health alarms)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("-a", dest="report_args", action="append", default=[],
+                            metavar="NAME=VALUE", help="since=7d (h, d, w) or site=NAME")
+        parser.add_argument("--check", action="store_true",
+                            help="print one line per alarm, exit 1 if any; write no page")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # imported here: Scrapy imports every command module whatever the command (duckdb)
+        from pipelines.report import ReportError, build_report, check
+
+        assert self.settings is not None
+        output_dir = Path(self.settings.get("OUTPUT_DIR"))
+        try:
+            scope = _scope(opts.report_args)
+            if opts.check:
+                if not output_dir.is_dir():
+                    raise ReportError(f"no dataset at {str(output_dir)!r} (OUTPUT_DIR)")
+                found = check(output_dir, scope)
+            else:
+                path, found = build_report(output_dir, scope)
+                print(path)
+        except ReportError as exc:
+            print(f"newsclean: {exc}", file=sys.stderr)
+            self.exitcode = EXIT_USAGE
+            return
+        for alarm in found:
+            print(f"ALARM {alarm.line()}")
+        if opts.check:
+            print(f"newsclean: {len(found)} site alarm(s) in {output_dir}", file=sys.stderr)
+            self.exitcode = EXIT_ALARM if found else EXIT_OK
+
+
+def _scope(pairs: list[str]) -> Scope:
+    from pipelines.report import Scope, parse_since
+
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or name not in _ARGS:
+            raise UsageError(f"-a {pair!r}: give since=7d or site=NAME")
+        values[name] = value
+    since = values.get("since")
+    return Scope(since=datetime.now(UTC) - parse_since(since) if since else None,
+                 site=values.get("site") or None)
