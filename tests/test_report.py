@@ -9,6 +9,8 @@ no console error, no request leaving the file, the numbers equal independent Duc
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -271,3 +273,12 @@ def test_data_dictionary_in_readme_is_generated_from_the_schema():
         assert dictionary_block(table) in readme, (
             f"the README's {table} dictionary differs from pipelines/schema.py: run "
             "`.venv/bin/python -m pipelines.schema README.md`")
+
+
+def test_report_command_module_imports_nothing_heavy():
+    """Scrapy imports every command module whatever the command: not duckdb nor plotly."""
+    probe = ("import sys, crawler.commands.report; "
+             "print([m for m in ('duckdb', 'plotly', 'pyarrow') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
+                         text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]"
