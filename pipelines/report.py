@@ -126,8 +126,8 @@ select site, crawl_id, min(epoch(fetched_at)), count(*), median(word_count),
 from articles group by all
 """
 SITE_RUN_REJECTS = """
-select coalesce(site, '?'), crawl_id, min(epoch(fetched_at)), reason, count(*)
-from rejects group by all
+select site, crawl_id, min(epoch(fetched_at)), reason, count(*)
+from rejects where site is not null group by all
 """
 RUN_STARTS = "select crawl_id, epoch(started_at) from runs"
 BOILERPLATE = """
@@ -188,7 +188,7 @@ def _runs_section(data: Dataset) -> str:
     from plotly.subplots import make_subplots
 
     runs = data.rows(RUNS)
-    labels = [f"{_time(r[1]):%Y-%m-%d %H:%M}" for r in runs]
+    labels = [f"{_time(r[1]):%Y-%m-%d %H:%M:%S}" for r in runs]
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.07,
                         row_heights=[0.6, 0.25, 0.15],
                         subplot_titles=("articles stored and rejects by reason",
