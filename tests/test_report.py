@@ -9,6 +9,7 @@ no console error, no request leaving the file, the numbers equal independent Duc
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -161,7 +162,7 @@ def test_check_exits_non_zero_with_one_line_per_alarm(broken, scrapy_cmd):
 def test_check_exits_zero_on_a_healthy_dataset(healthy, scrapy_cmd):
     proc = scrapy_cmd("report", "--check", settings={"OUTPUT_DIR": str(healthy)})
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == ""
+    assert (proc.stdout, proc.stderr) == ("", "")  # nothing for cron to mail
 
 
 def test_report_command_refuses_bad_arguments(healthy, tmp_path, scrapy_cmd):
@@ -169,6 +170,24 @@ def test_report_command_refuses_bad_arguments(healthy, tmp_path, scrapy_cmd):
     missing = scrapy_cmd("report", "--check", settings={"OUTPUT_DIR": str(tmp_path / "none")})
     assert (bad.returncode, missing.returncode) == (2, 2)
     assert "since='soon'" in bad.stderr and "no dataset" in missing.stderr
+
+
+def test_report_command_narrows_to_a_site_and_a_window(broken, scrapy_cmd, tmp_path):
+    from lxml import html as lxml_html
+
+    output = tmp_path / "output"
+    shutil.copytree(broken, output)
+    proc = scrapy_cmd("report", "-a", "site=rive", "-a", "since=3d",
+                      settings={"OUTPUT_DIR": str(output)})
+    assert proc.returncode == 0, proc.stderr
+    page = lxml_html.parse(str(output / "report.html")).getroot()
+    rows = [[td.text_content() for td in tr] for tr in page.xpath("//table[@id='site-day-table']"
+                                                                   "/tbody/tr")]
+    since = datetime.now(UTC) - timedelta(days=3)
+    assert {row[0] for row in rows} == {"rive"}
+    assert [row[1] for row in rows] == [f"{s:%Y-%m-%d}" for s in run_starts() if s >= since]
+    alarms = page.xpath("//li[@class='alarm']/@data-site")
+    assert alarms == []  # two bad runs in 3 days, but no earlier runs left to compare with
 
 
 # --- the page in a browser -----------------------------------------------------------------------

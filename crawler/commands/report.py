@@ -61,8 +61,7 @@ class Command(ScrapyCommand):
             return
         for alarm in found:
             print(f"ALARM {alarm.line()}")
-        if opts.check:
-            print(f"newsclean: {len(found)} site alarm(s) in {output_dir}", file=sys.stderr)
+        if opts.check:  # silent when all is well: cron mails only what a job prints
             self.exitcode = EXIT_ALARM if found else EXIT_OK
 
 
