@@ -37,6 +37,17 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def crawled(serve_sites, run_crawl, tmp_path_factory) -> Path:
+    """The broken history, then a real crawl of the ``harbor`` fixture site on top of it."""
+    workdir = tmp_path_factory.mktemp("crawled")
+    write_history(workdir / "output", broken=True)
+    with serve_sites("harbor") as servers:
+        result = run_crawl(servers, workdir)
+    assert result.returncode == 0, result.log
+    return result.output
+
+
+@pytest.fixture(scope="module")
 def healthy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("healthy") / "output"
     write_history(output, broken=False)
@@ -224,11 +235,11 @@ def _open_in_chromium(page_path: Path, screenshot: Path) -> dict:
     return seen
 
 
-def test_report_page_in_headless_chromium(broken, scrapy_cmd, tmp_path):
-    proc = scrapy_cmd("report", settings={"OUTPUT_DIR": str(broken)})
+def test_report_page_in_headless_chromium(crawled, scrapy_cmd, tmp_path):
+    proc = scrapy_cmd("report", settings={"OUTPUT_DIR": str(crawled)})
     assert proc.returncode == 0, proc.stderr
     page_path = Path(proc.stdout.splitlines()[0])
-    assert page_path == broken / "report.html"
+    assert page_path == crawled / "report.html"
     seen = _open_in_chromium(page_path, tmp_path / "report.png")
 
     assert seen["errors"] == []
@@ -236,21 +247,21 @@ def test_report_page_in_headless_chromium(broken, scrapy_cmd, tmp_path):
     assert all(url == page_path.as_uri() for url in seen["requests"] if url.startswith("file"))
     assert (tmp_path / "report.png").stat().st_size > 50_000
 
-    # the alarms: the two broken sites, and only them
+    # the alarms: the two broken sites, and only them (harbor, crawled for real, is healthy)
     assert {site for site, _, _ in seen["alarms"]} == {"valley", "rive"}
     assert all("since" in text for _, _, text in seen["alarms"])
 
     # runs table: articles and rejects per run, as DuckDB counts them
     runs = {row[0]: (int(row[3]), int(row[4])) for row in seen["tables"]["runs-table"]}
-    articles = dict(sql(broken, "select crawl_id, count(*) from {articles} group by all"))
-    rejects = dict(sql(broken, "select crawl_id, count(*) from {rejects} group by all"))
+    articles = dict(sql(crawled, "select crawl_id, count(*) from {articles} group by all"))
+    rejects = dict(sql(crawled, "select crawl_id, count(*) from {rejects} group by all"))
     assert runs == {c: (articles.get(c, 0), rejects.get(c, 0)) for c in runs}
-    assert len(runs) == DAYS
+    assert len(runs) == DAYS + 1 and set(articles) <= set(runs)
 
     # per site and day: articles and median words, in the table and in the chart
     want = {(s, str(d)): (n, round(m)) for s, d, n, m in sql(
-        broken, "select site, crawl_date, count(*), median(word_count) from {articles} "
-                "group by all")}
+        crawled, "select site, crawl_date, count(*), median(word_count) from {articles} "
+                 "group by all")}
     table = {(r[0], r[1]): (int(r[2]), int(r[3]))
              for r in seen["tables"]["site-day-table"] if r[3]}
     assert table == want
@@ -258,6 +269,13 @@ def test_report_page_in_headless_chromium(broken, scrapy_cmd, tmp_path):
               for x, y in zip(t["x"], t["y"], strict=True) if y}
     assert stored == {key: n for key, (n, _) in want.items()}
     assert {t["name"] for t in seen["site_day"]} == set(SITES)
+
+    # the boilerplate layer: lines removed by site and rule
+    removed = {(r[0], r[1]): int(r[2]) for r in seen["tables"]["boilerplate-table"]}
+    want = dict(((site, rule), n) for site, rule, n in sql(
+        crawled, "select site, split_part(line, ': ', 1), count(*) from "
+                 "(select site, unnest(boilerplate) as line from {articles}) group by all"))
+    assert removed == want
 
 
 def test_report_png_in_the_repository_is_a_report_screenshot():
