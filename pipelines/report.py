@@ -63,6 +63,8 @@ class Dataset:
 
     def __init__(self, output_dir: Path, scope: Scope | None = None) -> None:
         self.output_dir = Path(output_dir)
+        if not self.output_dir.is_dir():
+            raise ReportError(f"no dataset at {str(output_dir)!r} (OUTPUT_DIR)")
         self.scope = scope or Scope()
         self.con = duckdb.connect()
         self.con.execute("set TimeZone = 'UTC'")
@@ -372,16 +374,13 @@ def render(data: Dataset, found: list[health.Alarm]) -> str:
 
 def build_report(output_dir: Path, scope: Scope | None = None) -> tuple[Path, list[health.Alarm]]:
     """Write ``output_dir/report.html`` (atomically); return its path and the alarms."""
-    output_dir = Path(output_dir)
-    if not output_dir.is_dir():
-        raise ReportError(f"no dataset at {str(output_dir)!r} (OUTPUT_DIR)")
     data = Dataset(output_dir, scope)
     try:
         found = health.alarms(site_runs(data))
         page = render(data, found)
     finally:
         data.close()
-    path = output_dir / REPORT_NAME
+    path = data.output_dir / REPORT_NAME
     tmp = path.with_name(f".{REPORT_NAME}.tmp")
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, path)

@@ -201,6 +201,18 @@ def test_report_command_narrows_to_a_site_and_a_window(broken, scrapy_cmd, tmp_p
     assert alarms == []  # two bad runs in 3 days, but no earlier runs left to compare with
 
 
+def test_report_command_names_an_unreadable_file(healthy, scrapy_cmd, tmp_path):
+    output = tmp_path / "output"
+    shutil.copytree(healthy, output)
+    bad = output / "rejects" / f"{PARTITION}=2026-01-01" / "x-00000.parquet"
+    bad.parent.mkdir()
+    bad.write_bytes(b"not parquet at all")
+    proc = scrapy_cmd("report", "--check", settings={"OUTPUT_DIR": str(output)})
+    assert proc.returncode == 2
+    assert "cannot read the dataset" in proc.stderr and "x-00000.parquet" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 # --- the page in a browser -----------------------------------------------------------------------
 
 def _require_chromium() -> None:

@@ -2,7 +2,8 @@
 
 ``scrapy report -s OUTPUT_DIR=/data/news [-a since=7d] [-a site=NAME]`` writes the page and prints
 its path, then one line per site health alarm. With ``--check`` no page is written: one line per
-alarm, exit status 1 if there is any, 0 if none. Exit status 2: bad arguments or no dataset.
+alarm, exit status 1 if there is any, 0 if none. Exit status 2: bad arguments, no dataset, or a
+dataset file that cannot be read (the message names it).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         # imported here: Scrapy imports every command module whatever the command (duckdb)
+        import duckdb
+
         from pipelines.report import ReportError, build_report, check
 
         assert self.settings is not None
@@ -49,20 +52,22 @@ class Command(ScrapyCommand):
         try:
             scope = _scope(opts.report_args)
             if opts.check:
-                if not output_dir.is_dir():
-                    raise ReportError(f"no dataset at {str(output_dir)!r} (OUTPUT_DIR)")
                 found = check(output_dir, scope)
             else:
                 path, found = build_report(output_dir, scope)
                 print(path)
         except ReportError as exc:
-            print(f"newsclean: {exc}", file=sys.stderr)
-            self.exitcode = EXIT_USAGE
-            return
+            return self._stop(str(exc))
+        except (duckdb.Error, OSError) as exc:  # a file that is not Parquet, a folder unreadable
+            return self._stop(f"cannot read the dataset in {output_dir}: {exc}")
         for alarm in found:
             print(f"ALARM {alarm.line()}")
         if opts.check:  # silent when all is well: cron mails only what a job prints
             self.exitcode = EXIT_ALARM if found else EXIT_OK
+
+    def _stop(self, message: str) -> None:
+        print(f"newsclean: {message}", file=sys.stderr)
+        self.exitcode = EXIT_USAGE
 
 
 def _scope(pairs: list[str]) -> Scope:
