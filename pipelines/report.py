@@ -73,7 +73,7 @@ class Dataset:
 
     def _open(self, table: str) -> None:
         directory = self.output_dir / table
-        if any(directory.glob(f"{PARTITION}=*/*.parquet")):
+        if any(directory.glob("*/*.parquet")):
             glob = _literal(str(directory / "*" / "*.parquet"))
             source = f"read_parquet({glob}, hive_partitioning = true, union_by_name = true)"
         else:  # no file yet: an empty table of the same columns
@@ -344,7 +344,7 @@ def _section(section_id: str, title: str, body: str) -> str:
 
 
 STYLE = """
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:1200px;color:#222}
+body{font:14px/1.4 system-ui,sans-serif;margin:1.5em auto;padding:0 1.5em;max-width:1200px}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}
 td,th{border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top}
 th{background:#f4f4f4} .alarm{color:#b00020;margin:.3em 0} .ok{color:#2a7}
