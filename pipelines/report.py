@@ -70,6 +70,8 @@ class Dataset:
         self.con.execute("set TimeZone = 'UTC'")
         for table in TABLES:
             self._open(table)
+        if self.scope.site is not None:
+            self._check_site(self.scope.site)
 
     def _open(self, table: str) -> None:
         directory = self.output_dir / table
@@ -80,8 +82,17 @@ class Dataset:
             schema = TABLES[table].append(pa.field(PARTITION, pa.date32()))
             self.con.register(f"{table}_empty", schema.empty_table())
             source = f"{table}_empty"
+        self.con.execute(f"create view {table}_all as select * from {source}")
         where = self._where(table)
-        self.con.execute(f"create view {table} as select * from {source} where {where}")
+        self.con.execute(f"create view {table} as select * from {table}_all where {where}")
+
+    def _check_site(self, site: str) -> None:
+        known = [row[0] for row in self.rows(
+            "select site from articles_all union select site from rejects_all "
+            "where site is not null order by 1")]
+        if site not in known:
+            raise ReportError(f"site={site!r} is not in the dataset; its sites: "
+                              f"{', '.join(known) or 'none yet'}")
 
     def _where(self, table: str) -> str:
         since, site = self.scope.since, self.scope.site

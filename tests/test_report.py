@@ -179,8 +179,11 @@ def test_check_exits_zero_on_a_healthy_dataset(healthy, scrapy_cmd):
 def test_report_command_refuses_bad_arguments(healthy, tmp_path, scrapy_cmd):
     bad = scrapy_cmd("report", "-a", "since=soon", settings={"OUTPUT_DIR": str(healthy)})
     missing = scrapy_cmd("report", "--check", settings={"OUTPUT_DIR": str(tmp_path / "none")})
-    assert (bad.returncode, missing.returncode) == (2, 2)
+    unknown = scrapy_cmd("report", "-a", "site=harbour", settings={"OUTPUT_DIR": str(healthy)})
+    assert (bad.returncode, missing.returncode, unknown.returncode) == (2, 2, 2)
     assert "since='soon'" in bad.stderr and "no dataset" in missing.stderr
+    assert "site='harbour' is not in the dataset; its sites: harbor, rive, valley" in (
+        unknown.stderr)
 
 
 def test_report_command_narrows_to_a_site_and_a_window(broken, scrapy_cmd, tmp_path):
