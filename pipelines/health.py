@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 # Reasons that say nothing about whether the site's article pages still extract: pages read for
 # their links, duplicates of stored articles, sitemaps and feeds, URLs never requested.
@@ -69,6 +70,18 @@ class Thresholds:
     share_ratio: float = 2.0  # ...and at least this many times it
     near_empty_words: int = 80
     near_empty_jump: float = 0.3
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Thresholds:
+        """From Scrapy settings: ``HEALTH_MIN_RUNS``, ``HEALTH_MIN_PAGES``,
+        ``HEALTH_BASELINE_RUNS`` (each at least 1)."""
+        values = {"min_streak": settings.getint("HEALTH_MIN_RUNS", 2),
+                  "min_candidates": settings.getint("HEALTH_MIN_PAGES", 3),
+                  "baseline_runs": settings.getint("HEALTH_BASELINE_RUNS", 10)}
+        bad = [f"{name}={value}" for name, value in values.items() if value < 1]
+        if bad:
+            raise ValueError(f"HEALTH_* settings must be at least 1: {', '.join(bad)}")
+        return cls(**values)
 
 
 @dataclass(frozen=True)

@@ -173,18 +173,20 @@ def site_runs(data: Dataset, thresholds: health.Thresholds | None = None) -> lis
     return [health.SiteRun(**fields) for fields in runs.values()]
 
 
-def check(output_dir: Path, scope: Scope | None = None) -> list[health.Alarm]:
+def check(output_dir: Path, scope: Scope | None = None,
+          thresholds: health.Thresholds | None = None) -> list[health.Alarm]:
     """The site health alarms of the dataset under ``output_dir``."""
     data = Dataset(output_dir, scope)
     try:
-        return health.alarms(site_runs(data))
+        return health.alarms(site_runs(data, thresholds), thresholds)
     finally:
         data.close()
 
 
-def run_alarms(output_dir: Path, crawl_id: str) -> list[health.Alarm]:
+def run_alarms(output_dir: Path, crawl_id: str,
+               thresholds: health.Thresholds | None = None) -> list[health.Alarm]:
     """The alarms that the run ``crawl_id`` raised or kept up (it is their latest run)."""
-    return [a for a in check(output_dir) if a.latest_run == crawl_id]
+    return [a for a in check(output_dir, None, thresholds) if a.latest_run == crawl_id]
 
 
 # --- the page --------------------------------------------------------------------------------
@@ -383,11 +385,12 @@ def render(data: Dataset, found: list[health.Alarm]) -> str:
     )
 
 
-def build_report(output_dir: Path, scope: Scope | None = None) -> tuple[Path, list[health.Alarm]]:
+def build_report(output_dir: Path, scope: Scope | None = None,
+                 thresholds: health.Thresholds | None = None) -> tuple[Path, list[health.Alarm]]:
     """Write ``output_dir/report.html`` (atomically); return its path and the alarms."""
     data = Dataset(output_dir, scope)
     try:
-        found = health.alarms(site_runs(data))
+        found = health.alarms(site_runs(data, thresholds), thresholds)
         page = render(data, found)
     finally:
         data.close()

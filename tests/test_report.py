@@ -176,6 +176,16 @@ def test_check_exits_zero_on_a_healthy_dataset(healthy, scrapy_cmd):
     assert (proc.stdout, proc.stderr) == ("", "")  # nothing for cron to mail
 
 
+def test_check_follows_the_health_settings(broken, scrapy_cmd):
+    """Two bad runs in a row: no alarm yet when three are asked for; nonsense is refused."""
+    three = scrapy_cmd("report", "--check", settings={"OUTPUT_DIR": str(broken),
+                                                      "HEALTH_MIN_RUNS": "3"})
+    zero = scrapy_cmd("report", "--check", settings={"OUTPUT_DIR": str(broken),
+                                                     "HEALTH_MIN_PAGES": "0"})
+    assert (three.returncode, three.stdout) == (0, "")
+    assert zero.returncode == 2 and "min_candidates=0" in zero.stderr
+
+
 def test_report_command_refuses_bad_arguments(healthy, tmp_path, scrapy_cmd):
     bad = scrapy_cmd("report", "-a", "since=soon", settings={"OUTPUT_DIR": str(healthy)})
     missing = scrapy_cmd("report", "--check", settings={"OUTPUT_DIR": str(tmp_path / "none")})

@@ -93,15 +93,16 @@ def write_run(output_dir: Path, row: dict[str, Any]) -> Path:
     return path
 
 
-def alarm_note(output_dir: Path, crawl_id: str) -> str:
+def alarm_note(output_dir: Path, crawl_id: str, settings: Any) -> str:
     """``"; 2 site alarm(s) …"`` for the site health alarms this run raised, else ``""``."""
     import duckdb
 
+    from pipelines.health import Thresholds
     from pipelines.report import run_alarms
 
     try:
-        found = run_alarms(output_dir, crawl_id)
-    except (OSError, duckdb.Error) as exc:  # advice only: it never fails the run
+        found = run_alarms(output_dir, crawl_id, Thresholds.from_settings(settings))
+    except (OSError, ValueError, duckdb.Error) as exc:  # advice only: it never fails the run
         return f"; site health not checked: {exc}"
     if not found:
         return ""
@@ -172,7 +173,7 @@ class Command(ScrapyCrawl):
                 summary += f"; the runs/ row could not be written: {exc}"
                 self.exitcode = EXIT_FAILED
             else:
-                summary += alarm_note(output_dir, crawler.spider.crawl_id)
+                summary += alarm_note(output_dir, crawler.spider.crawl_id, self.settings)
         print(f"newsclean: {summary}", file=sys.stderr)
 
     def _stop(self, status: int, message: str) -> None:

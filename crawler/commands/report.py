@@ -45,18 +45,20 @@ class Command(ScrapyCommand):
         # imported here: Scrapy imports every command module whatever the command (duckdb)
         import duckdb
 
-        from pipelines.report import ReportError, build_report, check
+        from pipelines.health import Thresholds
+        from pipelines.report import build_report, check
 
         assert self.settings is not None
         output_dir = Path(self.settings.get("OUTPUT_DIR"))
         try:
             scope = _scope(opts.report_args)
+            thresholds = Thresholds.from_settings(self.settings)
             if opts.check:
-                found = check(output_dir, scope)
+                found = check(output_dir, scope, thresholds)
             else:
-                path, found = build_report(output_dir, scope)
+                path, found = build_report(output_dir, scope, thresholds)
                 print(path)
-        except ReportError as exc:
+        except ValueError as exc:  # ReportError, and HEALTH_* settings out of range
             return self._stop(str(exc))
         except (duckdb.Error, OSError) as exc:  # a file that is not Parquet, a folder unreadable
             return self._stop(f"cannot read the dataset in {output_dir}: {exc}")
