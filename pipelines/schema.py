@@ -1,8 +1,9 @@
 """The Arrow schemas of the dataset, defined once.
 
 Every file newsclean writes is written with one of these schemas, so a column never vanishes or
-changes type between files. Bump ``SCHEMA_VERSION`` on any change and say what changed in the
-README's data dictionary.
+changes type between files. Bump ``SCHEMA_VERSION`` on any change, describe a new column in
+``DESCRIPTIONS`` (below) and regenerate the README's data dictionary from it:
+``python -m pipelines.schema README.md``.
 """
 
 from __future__ import annotations
