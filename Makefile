@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: crawl test lint bench clean
+.PHONY: crawl test lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,8 +15,20 @@ $(STAMP): pyproject.toml
 crawl: $(STAMP)
 	$(VENV)/bin/scrapy crawl news $(ARGS)
 
+## The report's browser test needs Debian's Chromium: installed here as root, else named.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "make test needs Chromium at /usr/bin/chromium for tests/test_report.py:" \
+	         "install it (Debian/Ubuntu: sudo apt-get install -y chromium), then run make test again" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
 ## Install into .venv/ and run lint + the whole test suite.
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 

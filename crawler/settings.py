@@ -97,6 +97,11 @@ PARQUET_ROWS_PER_FILE = 2000  # a new file after this many rows...
 PARQUET_ROWS_PER_GROUP = 250  # ...written as they come, a row group of this many at a time
 PARQUET_FLUSH_SECONDS = 300  # ...or after this long, so a slow crawl still lands data often
 
+# Site health alarms (`scrapy report`, the crawl's last line): see pipelines/health.py.
+HEALTH_MIN_RUNS = 2  # a site's bad runs in a row before an alarm
+HEALTH_MIN_PAGES = 3  # a run that fetched fewer of a site's article pages says nothing of it
+HEALTH_BASELINE_RUNS = 10  # how many earlier runs a site's latest are compared with
+
 # --- Logging: INFO shows the progress line and the end-of-run summary.
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"  # no per-page DEBUG records above DEBUG

@@ -5,9 +5,10 @@ and locked: a bad sites file prints one line naming the file, the site and the f
 folder that cannot be written says so; both exit 2. A second run on a locked ``OUTPUT_DIR`` (cron
 overlap) exits 75 (``EX_TEMPFAIL``) without touching anything.
 
-After the crawl, one row is appended to ``OUTPUT_DIR/runs/`` and a summary line is printed. The exit
-status is 0 when the run finished and fetched pages; 1 when it was interrupted (SIGTERM, Ctrl-C),
-could not write its output, or no site answered.
+After the crawl, one row is appended to ``OUTPUT_DIR/runs/`` and a summary line is printed, which
+names the site health alarms the run raised (``pipelines.health``; they leave the exit status be).
+The exit status is 0 when the run finished and fetched pages; 1 when it was interrupted (SIGTERM,
+Ctrl-C), could not write its output, or no site answered.
 """
 
 from __future__ import annotations
@@ -144,6 +145,21 @@ def salvage(crawler: Any) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+def alarm_note(output_dir: Path, crawl_id: str, settings: Any) -> str:
+    """``"; 2 site alarm(s) …"`` for the site health alarms this run raised, else ``""``."""
+    import duckdb
+
+    from pipelines.health import Thresholds
+    from pipelines.report import run_alarms
+
+    try:
+        found = run_alarms(output_dir, crawl_id, Thresholds.from_settings(settings))
+    except (OSError, ValueError, duckdb.Error) as exc:  # advice only: it never fails the run
+        return f"; site health not checked: {exc}"
+    if not found:
+        return ""
+    alarms = "; ".join(f"{a.site}: {a.message}" for a in found)
+    return f"; {len(found)} site alarm(s), see `scrapy report`: {alarms}"
 
 
 class Command(ScrapyCrawl):
@@ -221,6 +237,8 @@ class Command(ScrapyCrawl):
             except OSError as exc:
                 summary += f"; the runs/ row could not be written: {exc}"
                 self.exitcode = EXIT_FAILED
+            else:
+                summary += alarm_note(output_dir, crawler.spider.crawl_id, self.settings)
         print(f"newsclean: {summary}", file=sys.stderr)
 
     def _stop(self, status: int, message: str) -> None:
