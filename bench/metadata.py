@@ -9,12 +9,16 @@ pages whose metadata agrees with it:
 - authors: the same set of names, each normalised as a title (``strict``); ``lenient`` also ignores
   punctuation and accepts one set holding the other (a co-author or an agency missed or added).
   Pages whose ground truth names no author are left out;
-- time: the same instant within 60 s when both sides carry an offset; a value without an offset
-  is compared as a wall-clock time with the other side's local time. ``date``: the same calendar
-  day, each side in its own offset (a looser figure, for reference).
+- time: the same instant within 60 s when both sides carry an offset; when one side has no
+  offset, the same wall-clock time within 60 s, the other side read in its own offset (newsclean's
+  UTC times in the site's time zone when one is configured, else in UTC). ``date``: the same
+  calendar day, each side read the same way (a looser figure, for reference).
 
-Systems: ``newsclean`` (``extract_article``), ``trafilatura`` (``bare_extraction`` with metadata,
-its default cascade, asked for a time as newsclean asks htmldate: ``DATE_PARAMS``).
+Systems: ``newsclean`` (``extract_article``, no time zone configured: times without an offset
+read as UTC), ``newsclean+tz`` (the same, with the time zone an operator would give each site in
+the sites file: ``COUNTRY_ZONES``, from the publisher's country in the set), ``trafilatura``
+(``bare_extraction`` with metadata, its default cascade, asked for a time as newsclean asks
+htmldate: ``DATE_PARAMS``).
 
     .venv/bin/python bench/metadata.py [--workers N] [--misses SYSTEM]
 
@@ -35,6 +39,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the project importable
@@ -45,7 +50,18 @@ import trafilatura  # noqa: E402
 from pipelines import extract  # noqa: E402
 
 NEWS_DEV = ROOT.parent / "shared" / "bench" / "news-dev"
-SYSTEMS = ("newsclean", "trafilatura")
+SYSTEMS = ("newsclean", "newsclean+tz", "trafilatura")
+# the time zone of each country of the set (its capital's), as an operator would set ``timezone``
+COUNTRY_ZONES = {
+    "at": "Europe/Vienna", "au": "Australia/Sydney", "be": "Europe/Brussels",
+    "ca": "America/Toronto", "ch": "Europe/Zurich", "cn": "Asia/Shanghai", "cz": "Europe/Prague",
+    "de": "Europe/Berlin", "es": "Europe/Madrid", "fr": "Europe/Paris", "ind": "Asia/Kolkata",
+    "it": "Europe/Rome", "jp": "Asia/Tokyo", "kr": "Asia/Seoul", "ls": "Africa/Maseru",
+    "my": "Asia/Kuala_Lumpur", "na": "Africa/Windhoek", "pl": "Europe/Warsaw",
+    "pt": "Europe/Lisbon", "tr": "Europe/Istanbul", "tw": "Asia/Taipei",
+    "tz": "Africa/Dar_es_Salaam", "uk": "Europe/London", "us": "America/New_York",
+    "za": "Africa/Johannesburg",
+}
 TIME_TOLERANCE = 60.0  # seconds
 
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
@@ -65,15 +81,18 @@ class MetaCase:
     title: str
     authors: tuple[str, ...]
     published: str | None
+    country: str = ""
 
 
 @dataclass(frozen=True)
 class Found:
-    """What one system reads in one page."""
+    """What one system reads in one page; ``zone``: the time zone it read times without an
+    offset in (its local time), ``None`` for UTC."""
 
     title: str | None = None
     authors: tuple[str, ...] = ()
     published: datetime | None = None
+    zone: str | None = None
 
 
 def load_meta_cases(bench_dir: Path = NEWS_DEV) -> list[MetaCase]:
@@ -85,7 +104,7 @@ def load_meta_cases(bench_dir: Path = NEWS_DEV) -> list[MetaCase]:
         cases.append(MetaCase(
             key=key, url=meta["url"], path=bench_dir / f"{key}.html.gz",
             title=meta.get("title") or "", authors=tuple(meta.get("authors") or ()),
-            published=meta.get("publishing_date"),
+            published=meta.get("publishing_date"), country=meta.get("country") or "",
         ))
     return cases
 
@@ -125,16 +144,25 @@ def parse_time(value: str | None) -> datetime | None:
         return None
 
 
-def time_agrees(found: datetime | None, truth: datetime | None) -> bool:
+def _local(found: datetime, zone: str | None) -> datetime:
+    """``found`` as a wall-clock time: in ``zone`` when given, else in its own offset."""
+    if zone and found.tzinfo is not None:
+        found = found.astimezone(ZoneInfo(zone))
+    return found.replace(tzinfo=None)
+
+
+def time_agrees(found: datetime | None, truth: datetime | None, zone: str | None = None) -> bool:
     if found is None or truth is None:
         return False
     if found.tzinfo is None or truth.tzinfo is None:  # wall clocks, each in its own offset
-        found, truth = found.replace(tzinfo=None), truth.replace(tzinfo=None)
+        found, truth = _local(found, zone), truth.replace(tzinfo=None)
     return abs((found - truth).total_seconds()) <= TIME_TOLERANCE
 
 
-def date_agrees(found: datetime | None, truth: datetime | None) -> bool:
-    return found is not None and truth is not None and found.date() == truth.date()
+def date_agrees(found: datetime | None, truth: datetime | None, zone: str | None = None) -> bool:
+    if found is None or truth is None:
+        return False
+    return _local(found, zone).date() == truth.replace(tzinfo=None).date()
 
 
 @dataclass(frozen=True)
@@ -160,8 +188,8 @@ def agreement_of(case: MetaCase, found: Found) -> dict[str, bool]:
         "authors_lenient": (
             authors_agree(found.authors, case.authors, lenient=True) if named else None
         ),
-        "time": time_agrees(found.published, truth_time),
-        "date": date_agrees(found.published, truth_time),
+        "time": time_agrees(found.published, truth_time, found.zone),
+        "date": date_agrees(found.published, truth_time, found.zone),
     }
 
 
@@ -182,11 +210,11 @@ def metadata_agreement(cases: Iterable[MetaCase], found: dict[str, Found]) -> Ag
 # --------------------------------------------------------------------------- the systems
 
 
-def found_in_article(article: extract.Article | None) -> Found:
-    """``Found`` of an ``extract_article`` result."""
+def found_in_article(article: extract.Article | None, zone: str | None = None) -> Found:
+    """``Found`` of an ``extract_article`` result (``zone``: the time zone it was given)."""
     if article is None:
-        return Found()
-    return Found(article.title, tuple(article.authors), article.published_at)
+        return Found(zone=zone)
+    return Found(article.title, tuple(article.authors), article.published_at, zone)
 
 
 def found_by_trafilatura(html: bytes | str, url: str) -> Found:
@@ -209,8 +237,10 @@ def run_page(case: MetaCase, systems: tuple[str, ...] = SYSTEMS) -> dict[str, Fo
     html = gzip.decompress(case.path.read_bytes())
     out = {}
     for system in systems:
-        if system == "newsclean":
-            out[system] = found_in_article(extract.extract_article(html, case.url, min_words=0))
+        if system.startswith("newsclean"):
+            zone = COUNTRY_ZONES.get(case.country) if system == "newsclean+tz" else None
+            article = extract.extract_article(html, case.url, min_words=0, timezone=zone)
+            out[system] = found_in_article(article, zone)
         else:
             out[system] = found_by_trafilatura(html, case.url)
     return out
@@ -239,13 +269,13 @@ def _pct(count: int, total: int) -> str:
 def report(cases: list[MetaCase], found: dict[str, dict[str, Found]]) -> None:
     print(f"{len(cases)} pages from {NEWS_DEV}")
     fields = ("title", "authors", "authors_lenient", "time", "date")
-    print(f"{'system':<13}" + "".join(f"{f:>22}" for f in fields))
+    print(f"{'system':<14}" + "".join(f"{f:>22}" for f in fields))
     for system, by_key in found.items():
         a = metadata_agreement(cases, by_key)
         cells = (_pct(a.title, a.pages), _pct(a.authors, a.author_pages),
                  _pct(a.authors_lenient, a.author_pages), _pct(a.time, a.pages),
                  _pct(a.date, a.pages))
-        print(f"{system:<13}" + "".join(f"{c:>22}" for c in cells))
+        print(f"{system:<14}" + "".join(f"{c:>22}" for c in cells))
 
 
 def misses(cases: list[MetaCase], found: dict[str, Found]) -> None:

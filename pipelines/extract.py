@@ -31,6 +31,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import trafilatura
 from lxml import etree
@@ -149,9 +150,14 @@ def extract_article(
     *,
     rules: boilerplate.SiteRules | None = None,
     min_words: int = MIN_WORDS,
+    timezone: str | None = None,
 ) -> Article | None:
-    """Extract the article of one page, or ``None`` when the page holds no article."""
-    return article_of(parse_html(html), url, rules=rules, min_words=min_words)
+    """Extract the article of one page, or ``None`` when the page holds no article.
+
+    ``timezone``: the site's IANA time zone, for times the page declares without an offset
+    (``None``: read as UTC).
+    """
+    return article_of(parse_html(html), url, rules=rules, min_words=min_words, timezone=timezone)
 
 
 def article_of(
@@ -160,12 +166,14 @@ def article_of(
     *,
     rules: boilerplate.SiteRules | None = None,
     min_words: int = MIN_WORDS,
+    timezone: str | None = None,
 ) -> Article | None:
     """``extract_article`` of a page parsed by ``parse_html`` (the tree is changed in place)."""
     if tree is None:
         return None
     objects = metadata.json_ld(tree)  # read once: the dates and the paywall markup use it
-    dates = metadata.page_dates(tree, objects)
+    zone = ZoneInfo(timezone) if timezone else None
+    dates = metadata.page_dates(tree, objects, zone)
     gate = boilerplate.paywall_markup(tree, objects)
     pruned = boilerplate.prune_tree(tree, rules, protect=gate.selectors)
     links = link_texts(tree)
@@ -185,11 +193,12 @@ def article_of(
     n_words = word_count(cleaned.kept)
     if n_words < min_words or link_share(links, cleaned.kept, n_words) > MAX_LINK_SHARE:
         return None
+    sites = metadata.site_names(tree, objects, url, doc.sitename)
     return Article(
         text=text,
-        title=metadata.clean_str(doc.title),
-        authors=metadata.split_authors(doc.author),
-        published_at=dates.published or metadata.parse_datetime(doc.date),
+        title=metadata.headline(tree, objects, sites, doc.title),
+        authors=metadata.page_authors(tree, objects, sites, doc.author),
+        published_at=dates.published or metadata.parse_datetime(doc.date, zone),
         modified_at=dates.modified,
         language=metadata.clean_str(doc.language) or metadata.html_lang(tree),
         sitename=metadata.clean_str(doc.sitename),
