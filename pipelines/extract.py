@@ -31,7 +31,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import trafilatura
 from lxml import etree
@@ -304,7 +304,8 @@ def _worker_init() -> None:
 
 
 def _extract_job(
-    html: str | bytes, url: str, rules: Any, min_words: int, ctype: str = ""
+    html: str | bytes, url: str, rules: Any, min_words: int, ctype: str = "",
+    timezone: str | None = None,
 ) -> dict | None:
     """Worker-side wrapper: decodes fetched bytes, returns a plain dict (cheap to pickle) or None.
 
@@ -315,7 +316,8 @@ def _extract_job(
         body = html
         html, exact = decode_body(body, ctype)
         utf8 = body if exact else None
-    article = article_of(parse_html(html, utf8=utf8), url, rules=rules, min_words=min_words)
+    tree = parse_html(html, utf8=utf8)
+    article = article_of(tree, url, rules=rules, min_words=min_words, timezone=timezone)
     if article is None:
         return None
     out = asdict(article)
@@ -399,9 +401,10 @@ class ExtractPipeline:
             return item
         spider = self.crawler.spider
         rules = getattr(spider, "rules_for", lambda _site: None)(item.site)
+        zone = getattr(spider, "timezone_for", lambda _site: None)(item.site)
         future = self.pool.schedule(
             _extract_job,
-            args=(item.body, item.url, rules, self.config.min_words, item.content_type),
+            args=(item.body, item.url, rules, self.config.min_words, item.content_type, zone),
             timeout=self.config.timeout,
         )
         try:
@@ -474,12 +477,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.extract", description=main.__doc__)
     parser.add_argument("page", help="a saved HTML page ('-' for standard input)")
     parser.add_argument("--url", required=True, help="the URL the page was fetched from")
+    parser.add_argument("--timezone", help="the site's IANA time zone (Europe/Berlin) for times "
+                        "the page gives without an offset (default: UTC)")
     args = parser.parse_args(argv)
+    try:
+        if args.timezone:
+            ZoneInfo(args.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        parser.error(f"--timezone: unknown time zone {args.timezone!r} (e.g. Europe/Berlin)")
     try:
         html = sys.stdin.buffer.read() if args.page == "-" else Path(args.page).read_bytes()
     except OSError as exc:
         parser.exit(2, f"error: cannot read {args.page}: {exc.strerror}\n")
-    article = extract_article(html, args.url)
+    article = extract_article(html, args.url, timezone=args.timezone)
     if article is None:
         print(json.dumps({"url": args.url, "article": None, "reason": "not_article"}))
         return 1

@@ -546,7 +546,7 @@ def clean_name(value: str) -> str | None:
     """A byline's name, as people write it: label, e-mail and "기자" (reporter) cut, initials'
     periods kept, ``None`` when nothing like a name is left (a URL, a number, a sentence)."""
     name = clean_str(_EMAIL.sub("", html.unescape(value)))
-    if not name or _URL.match(name):
+    if not name or _URL.match(name) or name.startswith("@"):  # a profile page, a handle
         return None
     name = _LABEL.sub("", name.strip(" \t,;:|·•-–—\"'“”„«»[]"), count=1)
     rest = _PARTICLE.sub("", name, count=1)
