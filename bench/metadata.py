@@ -12,7 +12,8 @@ pages whose metadata agrees with it:
 - time: the same instant within 60 s when both sides carry an offset; when one side has no
   offset, the same wall-clock time within 60 s, the other side read in its own offset (newsclean's
   UTC times in the site's time zone when one is configured, else in UTC). ``date``: the same
-  calendar day, each side read the same way (a looser figure, for reference).
+  calendar day as the ground truth's, read in its offset when both carry one, else as for the
+  time (a looser figure, for reference).
 
 Systems: ``newsclean`` (``extract_article``, no time zone configured: times without an offset
 read as UTC), ``newsclean+tz`` (the same, with the time zone an operator would give each site in
@@ -20,7 +21,10 @@ the sites file: ``COUNTRY_ZONES``, from the publisher's country in the set), ``t
 (``bare_extraction`` with metadata, its default cascade, asked for a time as newsclean asks
 htmldate: ``DATE_PARAMS``).
 
-    .venv/bin/python bench/metadata.py [--workers N] [--misses SYSTEM]
+    .venv/bin/python bench/metadata.py [--set DIR] [--systems A,B] [--workers N] [--misses SYSTEM]
+
+``--set ../shared/bench/wcxb-dev`` runs on WCXB's pages instead (same fields; its authors are
+often one unsplit string, so read its author figures as a lower bound for every system).
 
 ``metadata_agreement(cases, found)`` scores any system's ``Found`` values; ``run`` produces them.
 """
@@ -162,6 +166,8 @@ def time_agrees(found: datetime | None, truth: datetime | None, zone: str | None
 def date_agrees(found: datetime | None, truth: datetime | None, zone: str | None = None) -> bool:
     if found is None or truth is None:
         return False
+    if found.tzinfo is not None and truth.tzinfo is not None:  # both instants: the truth's day
+        return found.astimezone(truth.tzinfo).date() == truth.date()
     return _local(found, zone).date() == truth.replace(tzinfo=None).date()
 
 
@@ -266,8 +272,10 @@ def _pct(count: int, total: int) -> str:
     return f"{count:>4} / {total:<4}({100 * count / max(total, 1):5.1f} %)"
 
 
-def report(cases: list[MetaCase], found: dict[str, dict[str, Found]]) -> None:
-    print(f"{len(cases)} pages from {NEWS_DEV}")
+def report(
+    cases: list[MetaCase], found: dict[str, dict[str, Found]], bench_dir: Path = NEWS_DEV
+) -> None:
+    print(f"{len(cases)} pages from {bench_dir}")
     fields = ("title", "authors", "authors_lenient", "time", "date")
     print(f"{'system':<14}" + "".join(f"{f:>22}" for f in fields))
     for system, by_key in found.items():
@@ -295,13 +303,16 @@ def misses(cases: list[MetaCase], found: dict[str, Found]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", type=Path, default=NEWS_DEV, help="folder of NAME.meta.json")
+    parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated")
     parser.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
     parser.add_argument("--misses", choices=SYSTEMS, help="print this system's disagreements")
     args = parser.parse_args(argv)
-    cases = load_meta_cases()
-    found = run(cases, SYSTEMS, args.workers)
-    report(cases, found)
-    if args.misses:
+    systems = tuple(s for s in args.systems.split(",") if s in SYSTEMS)
+    cases = load_meta_cases(args.set)
+    found = run(cases, systems, args.workers)
+    report(cases, found, args.set)
+    if args.misses in found:
         misses(cases, found[args.misses])
     return 0
 

@@ -355,12 +355,17 @@ def _is_article(obj: dict) -> bool:
     return any(_ARTICLE_TYPE.search(kind) for kind in _types(obj))
 
 
+def _unescape(text: str) -> str:
+    """Entities decoded, twice over for JSON-LD written from HTML-escaped text (``&amp;#8217;``)."""
+    return html.unescape(html.unescape(text)) if "&" in text else text
+
+
 def _name_of(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name")
     if isinstance(value, list):
         value = value[0] if value else None
-    return clean_str(html.unescape(value)) if isinstance(value, str) else None
+    return clean_str(_unescape(value)) if isinstance(value, str) else None
 
 
 def site_names(
@@ -379,9 +384,10 @@ def site_names(
     return unique(re.sub(r"^https?://(www\.)?|^@", "", n) for n in names if n)
 
 
-def names_site(text: str, sites: list[str]) -> bool:
+def names_site(text: str, sites: list[str], *, holding: bool = True) -> bool:
     """``text`` is one of ``sites``, or part of one (``SRF`` of ``Schweizer Radio und Fernsehen
-    (SRF)``, ``読売新聞`` of ``読売新聞オンライン``), or holds one in a few words."""
+    (SRF)``, ``読売新聞`` of ``読売新聞オンライン``), or (``holding``) holds one of six letters or
+    more in a few words (``Die Neue Südtiroler Tageszeitung`` of ``tageszeitung.it``)."""
     squashed, words = _squash(text), _key(text).split()
     if not squashed or len(words) > 6:
         return False
@@ -389,7 +395,7 @@ def names_site(text: str, sites: list[str]) -> bool:
         whole = _squash(site)
         if not whole:
             continue
-        if squashed == whole or (len(whole) >= 6 and whole in squashed):
+        if squashed == whole or (holding and len(whole) >= 6 and whole in squashed):
             return True
         if len(squashed) >= 4 and (whole.startswith(squashed) or whole.endswith(squashed)):
             return True
@@ -417,8 +423,18 @@ def _title_meta(tree: HtmlElement) -> list[str]:
 
 
 def _h1s(tree: HtmlElement) -> list[str]:
-    texts = (" ".join(h.text_content().split()) for h in tree.iter("h1"))
+    texts = (" ".join(_text(h).split()) for h in tree.iter("h1"))
     return unique(t for t in texts if 0 < len(t) <= 400)
+
+
+def _text(elem: HtmlElement) -> str:
+    """The text of ``elem``, a line break (``<br>``) read as a space."""
+    if elem.find(".//br") is None:
+        return elem.text_content()
+    elem = deepcopy(elem)  # a headline: small
+    for br in elem.iter("br"):
+        br.tail = " " + (br.tail or "")
+    return elem.text_content()
 
 
 def _page_title(tree: HtmlElement) -> list[str]:
@@ -455,7 +471,7 @@ def strip_site(title: str, others: list[str], sites: list[str]) -> str:
         if cuts and not changed:
             first = cuts[0]
             head, tail = title[: first.start()].strip(), title[first.end():].strip()
-            if tail and names_site(head, sites):
+            if tail and names_site(head, sites, holding=False):
                 title, changed = tail, True
     return title
 
@@ -545,7 +561,7 @@ class Name:
 def clean_name(value: str) -> str | None:
     """A byline's name, as people write it: label, e-mail and "기자" (reporter) cut, initials'
     periods kept, ``None`` when nothing like a name is left (a URL, a number, a sentence)."""
-    name = clean_str(_EMAIL.sub("", html.unescape(value)))
+    name = clean_str(_EMAIL.sub("", _unescape(value)))
     if not name or _URL.match(name) or name.startswith("@"):  # a profile page, a handle
         return None
     name = _LABEL.sub("", name.strip(" \t,;:|·•-–—\"'“”„«»[]"), count=1)
@@ -554,6 +570,8 @@ def clean_name(value: str) -> str | None:
         name = rest
     name = _TRAILING_LABEL.sub("", name).strip()
     if not any(ch.isalpha() for ch in name) or len(name) > 80 or len(name.split()) > 6:
+        return None
+    if re.fullmatch(r"(?:\w+\s+)?(?:by|von|par|por)", name, re.IGNORECASE):  # a label alone
         return None
     return name
 
@@ -620,14 +638,16 @@ def meta_authors(tree: HtmlElement) -> list[Name]:
     return found
 
 
-def people(names: list[Name], sites: list[str]) -> list[str]:
+def people(names: list[Name], sites: list[str], *, persons_only: bool = False) -> list[str]:
     """The names to store: every person, and the organisations that are not the publisher (a
     news agency beside a reporter); the publisher (a name of the site, a company name) only
-    when no person is named."""
+    when no person is named. ``persons_only``: the persons alone."""
     def publisher(n: Name) -> bool:
-        return names_site(n.name, sites) or bool(_LEGAL_FORM.search(n.name))
+        return names_site(n.name, sites, holding=False) or bool(_LEGAL_FORM.search(n.name))
 
     persons = [n for n in names if not n.organisation and not publisher(n)]
+    if persons_only:
+        return unique(n.name for n in persons)
     if persons:
         names = [n for n in names if not publisher(n)]
     return unique(n.name for n in names)
@@ -636,7 +656,15 @@ def people(names: list[Name], sites: list[str]) -> list[str]:
 def page_authors(
     tree: HtmlElement, objects: list[dict], sites: list[str], byline: str | None = None
 ) -> list[str]:
-    """The article's authors (see the module docstring): JSON-LD, else the author meta tags,
-    else ``byline`` (trafilatura's, ``"A; B"``)."""
-    names = ld_authors(objects) or meta_authors(tree) or _names(byline or "")
-    return people(names, sites)
+    """The article's authors (see the module docstring): the first of JSON-LD, the author meta
+    tags and ``byline`` (trafilatura's author: meta, JSON-LD, else its byline search; ``"A; B"``)
+    that names a person, else the first that names anyone (the newsroom).
+
+    trafilatura's byline search is not asked again when the others name only the newsroom: on
+    such pages it finds a "Follow" button or an agency's credit as often as a reporter.
+    """
+    sources = [ld_authors(objects), meta_authors(tree), _names(byline or "")]
+    for names in sources:
+        if people(names, sites, persons_only=True):
+            return people(names, sites)
+    return people(next((names for names in sources if names), []), sites)
