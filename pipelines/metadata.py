@@ -29,6 +29,8 @@ from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -327,19 +329,26 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 _QUOTE_MARKS = re.compile(
     "[\"'`\u00b4\u2018-\u201f\u00ab\u00bb\u2039\u203a\u300c-\u300f\uff02\uff07]"
 )
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
 _SITE_META = ("og:site_name", "application-name", "publisher", "twitter:site")
 _ORG_TYPES = ("organization", "newsmediaorganization", "corporation")  # JSON-LD @type, folded
 _ARTICLE_TYPE = re.compile(r"article|posting|report", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)  # a page compares its few titles and site names many times over
 def _key(text: str) -> str:
     """``text`` as compared: Unicode compatibility forms, no soft hyphens or quote marks, dashes
     made ``-``, case folded, whitespace collapsed."""
     text = _QUOTE_MARKS.sub("", _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
-    text = re.sub("[\u2010-\u2015\u2212]", "-", text)
-    return " ".join(text.casefold().split())
+    return " ".join(_DASHES.sub("-", text).casefold().split())
 
 
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in re.split(r"\W+", _key(text)) if w)
+
+
+@lru_cache(maxsize=1024)
 def _squash(text: str) -> str:
     """Letters and digits of ``_key(text)`` only: ``derStandard.at`` → ``derstandardat``."""
     return "".join(ch for ch in _key(text) if ch.isalnum())
@@ -399,8 +408,7 @@ def names_site(text: str, sites: list[str], *, holding: bool = True) -> bool:
             return True
         if len(squashed) >= 4 and (whole.startswith(squashed) or whole.endswith(squashed)):
             return True
-        site_words = [w for w in re.split(r"\W+", _key(site)) if w]
-        text_words = [w for w in re.split(r"\W+", _key(text)) if w]
+        site_words, text_words = _words(site), _words(text)
         n = len(text_words)
         if n and any(site_words[i:i + n] == text_words for i in range(len(site_words) - n + 1)):
             return True
@@ -422,9 +430,10 @@ def _title_meta(tree: HtmlElement) -> list[str]:
     return _meta_values(tree, ("og:title", "twitter:title"))
 
 
-def _h1s(tree: HtmlElement) -> list[str]:
+def _h1s(tree: HtmlElement, most: int = 10) -> list[str]:
+    """The texts of the page's first ``most`` ``<h1>`` (teaser lists repeat the tag)."""
     texts = (" ".join(_text(h).split()) for h in tree.iter("h1"))
-    return unique(t for t in texts if 0 < len(t) <= 400)
+    return unique(islice((t for t in texts if 0 < len(t) <= 400), most))
 
 
 def _text(elem: HtmlElement) -> str:
@@ -663,8 +672,17 @@ def page_authors(
     trafilatura's byline search is not asked again when the others name only the newsroom: on
     such pages it finds a "Follow" button or an agency's credit as often as a reporter.
     """
-    sources = [ld_authors(objects), meta_authors(tree), _names(byline or "")]
-    for names in sources:
+    first: list[Name] = []
+    for names in _author_sources(tree, objects, byline):  # read one by one, as needed
         if people(names, sites, persons_only=True):
             return people(names, sites)
-    return people(next((names for names in sources if names), []), sites)
+        first = first or names
+    return people(first, sites)
+
+
+def _author_sources(
+    tree: HtmlElement, objects: list[dict], byline: str | None
+) -> Iterator[list[Name]]:
+    yield ld_authors(objects)
+    yield meta_authors(tree)
+    yield _names(byline or "")
