@@ -395,8 +395,8 @@ def site_names(
 
 def names_site(text: str, sites: list[str], *, holding: bool = True) -> bool:
     """``text`` is one of ``sites``, or part of one (``SRF`` of ``Schweizer Radio und Fernsehen
-    (SRF)``, ``読売新聞`` of ``読売新聞オンライン``), or (``holding``) holds one of six letters or
-    more in a few words (``Die Neue Südtiroler Tageszeitung`` of ``tageszeitung.it``)."""
+    (SRF)``, ``読売新聞`` of ``読売新聞オンライン``), or (``holding``) ends in one of six letters or
+    more, in a few words (``Die Neue Südtiroler Tageszeitung`` of ``tageszeitung.it``)."""
     squashed, words = _squash(text), _key(text).split()
     if not squashed or len(words) > 6:
         return False
@@ -404,7 +404,7 @@ def names_site(text: str, sites: list[str], *, holding: bool = True) -> bool:
         whole = _squash(site)
         if not whole:
             continue
-        if squashed == whole or (holding and len(whole) >= 6 and whole in squashed):
+        if squashed == whole or (holding and len(whole) >= 6 and squashed.endswith(whole)):
             return True
         if len(squashed) >= 4 and (whole.startswith(squashed) or whole.endswith(squashed)):
             return True
