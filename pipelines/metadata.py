@@ -275,12 +275,13 @@ def clean_str(value: Any) -> str | None:
 
 
 def unique(values: Iterable[str]) -> list[str]:
-    seen: dict[str, None] = {}
+    """``values`` whitespace-folded, without empties and case-insensitive repeats, in order."""
+    seen: dict[str, str] = {}  # casefolded -> first spelling
     for value in values:
         value = clean_str(value)
-        if value and value.casefold() not in {k.casefold() for k in seen}:
-            seen[value] = None
-    return list(seen)
+        if value and value.casefold() not in seen:
+            seen[value.casefold()] = value
+    return list(seen.values())
 
 
 def split_authors(value: str | None) -> list[str]:
@@ -308,14 +309,18 @@ def html_lang(tree: HtmlElement) -> str | None:
 def canonical(declared: str | None, fetched: str) -> str:
     """The article's canonical URL: the page's own claim when it is sane, else the fetched URL.
 
-    A claim is ignored when it is not http(s), or points at a site's front page while the fetched
-    URL does not (a common template bug that would merge every article into one).
+    A claim is ignored when it is not http(s), is malformed (``http://[::1``), or points at a
+    site's front page while the fetched URL does not (a common template bug that would merge
+    every article into one).
     """
     fetched_c = canonicalize(fetched)
     if not declared:
         return fetched_c
-    parts = urlsplit(declared.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(declared.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return fetched_c
+    except ValueError:  # a bracketed host that is no IPv6 address, a port out of range
         return fetched_c
     if parts.path in ("", "/") and urlsplit(fetched).path not in ("", "/"):
         return fetched_c
@@ -387,10 +392,14 @@ def site_names(
         names.append(_name_of(obj.get("publisher")))
         if any(kind in (*_ORG_TYPES, "website") for kind in _types(obj)):
             names.append(_name_of(obj))
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    try:
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:  # a malformed URL ("http://[::1"): no host to go by
+        host = ""
     if host:
         names += [host, host.split(".")[0]]
-    return unique(re.sub(r"^https?://(www\.)?|^@", "", n) for n in names if n)
+    names = (re.sub(r"^https?://(www\.)?|^@", "", n) for n in names if n and len(n) <= 200)
+    return unique(names)
 
 
 def names_site(text: str, sites: list[str], *, holding: bool = True) -> bool:
@@ -426,14 +435,17 @@ _TITLE_SEPARATOR = re.compile(
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.)$")
 
 
+MAX_TITLE = 500  # characters: a longer "title" is a paragraph or a page's junk, not a headline
+
+
 def _title_meta(tree: HtmlElement) -> list[str]:
-    return _meta_values(tree, ("og:title", "twitter:title"))
+    return [t for t in _meta_values(tree, ("og:title", "twitter:title")) if len(t) <= MAX_TITLE]
 
 
 def _h1s(tree: HtmlElement, most: int = 10) -> list[str]:
     """The texts of the page's first ``most`` ``<h1>`` (teaser lists repeat the tag)."""
     texts = (" ".join(_text(h).split()) for h in tree.iter("h1"))
-    return unique(islice((t for t in texts if 0 < len(t) <= 400), most))
+    return unique(islice((t for t in texts if 0 < len(t) <= MAX_TITLE), most))
 
 
 def _text(elem: HtmlElement) -> str:
@@ -450,13 +462,14 @@ def _page_title(tree: HtmlElement) -> list[str]:
     found = tree.find(".//head/title")
     if found is None:
         found = tree.find(".//title")
-    return [found.text_content()] if found is not None and found.text_content() else []
+    text = found.text_content() if found is not None else ""
+    return [text] if 0 < len(text) <= MAX_TITLE else []
 
 
 def ld_headlines(objects: list[dict]) -> list[str]:
     """The ``headline`` of each JSON-LD article object (entities decoded), in page order."""
     found = (_name_of(o.get("headline")) for o in objects if _is_article(o))
-    return unique(h for h in found if h)
+    return unique(h for h in found if h and len(h) <= MAX_TITLE)
 
 
 def strip_site(title: str, others: list[str], sites: list[str]) -> str:
@@ -536,6 +549,7 @@ _AUTHOR_META = (
     "citation_author", "creator", "authors", "rbauthors", "atc-metaauthor", "dcsext.author",
     "shareaholic:article_author_name",
 )
+MAX_NAMES = 50  # names read from one author string: a longer list is a page's junk
 _FAMILY_FIRST = {"dc.creator", "dc:creator", "dcterms.creator", "dc.creator.aut",
                  "dcterms.creator.aut", "citation_author"}
 _NAME_SPLIT = re.compile(r"\s*(?:[;|/&,、，]|\s(?:and|und|et|y|e|en|og|och|i|a|ve)\s)\s*")
@@ -597,7 +611,7 @@ def _names(value: str, organisation: bool = False) -> list[Name]:
     """The names ``value`` lists (``"A; B and C"``); none when it is a URL (a profile page)."""
     if _URL.match(value.strip()):
         return []
-    found = (clean_name(part) for part in _NAME_SPLIT.split(value))
+    found = (clean_name(part) for part in islice(_NAME_SPLIT.split(value), MAX_NAMES))
     return [Name(n, organisation) for n in found if n]
 
 
@@ -610,8 +624,8 @@ def _ld_entry(entry: Any, ids: dict[str, dict]) -> list[Name]:
         return []
     if "name" not in entry and isinstance(entry.get("@id"), str):
         entry = ids.get(entry["@id"], entry)
-    name = entry.get("name")
-    if not isinstance(name, str):
+    name = _name_of(entry)
+    if not name:
         parts = (entry.get("givenName"), entry.get("familyName"))
         name = " ".join(p for p in parts if isinstance(p, str))
     name = clean_name(name) if name else None
@@ -626,7 +640,7 @@ def ld_authors(objects: list[dict]) -> list[Name]:
         if not _is_article(obj):
             continue
         entries = obj.get("author") or obj.get("creator")
-        entries = entries if isinstance(entries, list) else [entries]
+        entries = entries[:MAX_NAMES] if isinstance(entries, list) else [entries]
         found = [name for entry in entries for name in _ld_entry(entry, ids)]
         if found:
             return found
@@ -644,7 +658,7 @@ def meta_authors(tree: HtmlElement) -> list[Name]:
     for kind in _AUTHOR_META:
         for value in by_kind.get(kind, ()):
             found += _names(_family_first(value) if kind in _FAMILY_FIRST else value)
-    return found
+    return found[:MAX_NAMES]
 
 
 def people(names: list[Name], sites: list[str], *, persons_only: bool = False) -> list[str]:

@@ -201,6 +201,27 @@ def test_json_ld_authors_before_meta_and_references_resolved():
     assert read(head)[1] == ["Anna Giulia Fink"]
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        ld({"@type": ["NewsArticle", 3], "headline": [{"a": 1}, 2], "publisher": [1],
+            "author": [1, None, {"name": ["Jana Roth"]}, {"@id": 5}, {"@id": "#gone"},
+                       {"givenName": 3}]}),
+        ld([{"@type": "NewsArticle", "headline": {"name": "x"}, "author": {"name": {"x": 1}}}, 5]),
+        "<title>" + "a | " * 5000 + "</title>" + og("og:site_name", "y " * 5000),
+        meta("author", "Jane Doe, " * 5000),
+        '<link rel="canonical" href="http://[::1/story">',  # a claim urlsplit cannot read
+    ],
+)
+def test_broken_metadata_never_costs_the_article(head):
+    article = extract_article(page(head), URL)
+    assert article is not None
+    assert article.title is None or isinstance(article.title, str)
+    assert all(isinstance(name, str) and name for name in article.authors)
+    assert len(article.authors) <= metadata.MAX_NAMES
+    assert article.canonical_url == URL
+
+
 # --------------------------------------------------------------------------- times
 
 
