@@ -53,7 +53,6 @@ _MODIFIED_META = (
     "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
     "dcterms.modified", "last-modified", "lastmod",
 )
-_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\|| and | und | et | y |&)\s*")
 
 
 def trafilatura_metadata(
@@ -282,13 +281,6 @@ def unique(values: Iterable[str]) -> list[str]:
         if value and value.casefold() not in seen:
             seen[value.casefold()] = value
     return list(seen.values())
-
-
-def split_authors(value: str | None) -> list[str]:
-    """``"A; B and C"`` to ``["A", "B", "C"]``."""
-    if not value:
-        return []
-    return unique(_AUTHOR_SPLIT.split(value))
 
 
 def html_lang(tree: HtmlElement) -> str | None:
@@ -565,7 +557,7 @@ _LABEL = re.compile(
 )
 _EMAIL = re.compile(r"\S+@\S+")
 _URL = re.compile(r"https?:|www\.|\S+\.\w+/")
-_PARTICLE = re.compile(r"^(?:Von|von|di|de|da)\s+(?=\S)")
+_PARTICLE = re.compile(r"^(?:Von|von|di|de|da)(?:\s*:\s*|\s+)(?=\S)")
 _TRAILING_LABEL = re.compile(r"\s*(?:기자|특파원|記者|记者|編集委員)$")
 _LEGAL_FORM = re.compile(
     r"\b(?:GmbH|gGmbH|AG|SE|KG|Ltd|Limited|Inc|LLC|plc|PLC|Corp|S\.?A|S\.?L|S\.?p\.?A|"
@@ -607,12 +599,12 @@ def _family_first(value: str) -> str:
     return value
 
 
-def _names(value: str, organisation: bool = False) -> list[Name]:
+def _names(value: str) -> list[Name]:
     """The names ``value`` lists (``"A; B and C"``); none when it is a URL (a profile page)."""
     if _URL.match(value.strip()):
         return []
     found = (clean_name(part) for part in islice(_NAME_SPLIT.split(value), MAX_NAMES))
-    return [Name(n, organisation) for n in found if n]
+    return [Name(n) for n in found if n]
 
 
 def _ld_entry(entry: Any, ids: dict[str, dict]) -> list[Name]:

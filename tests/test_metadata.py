@@ -165,6 +165,7 @@ def test_news_agency_beside_a_reporter_kept():
         ("Autor Monika Bolliger", "Monika Bolliger"),
         ("By Jane Doe", "Jane Doe"),
         ("Von Max Muster", "Max Muster"),
+        ("Von: Max Muster", "Max Muster"),
         ("Por: Marta Cañete", "Marta Cañete"),
         ("di Viviana Mazza", "Viviana Mazza"),
         ("신현주 기자", "신현주"),
