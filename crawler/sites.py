@@ -1,7 +1,8 @@
 """The sites file: load and validate ``sites.toml`` into typed ``Site`` objects.
 
 A bad file stops the run before any request, with a message that names the file, the site and the
-field (``sites.toml: site 'harbor': field 'allow': bad regex '(': missing ), ...``).
+field (``sites.toml: site 'harbor': field 'allow': bad regex '(': missing ), ...``,
+``sites.toml: site 'harbor': field 'timezone': unknown time zone 'Europe/Berln' ...``).
 
 ``allow`` and ``deny`` are compiled with RE2 (``google-re2``), which matches in time linear in the
 URL's length whatever the pattern: no pattern can stall the crawl. RE2 has no backreferences or
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import re2
 
@@ -25,7 +27,7 @@ from pipelines.boilerplate import SiteRules
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # fullmatch: no trailing newline
 _LISTS = ("start_urls", "sitemaps", "feeds", "allow", "deny",
           "remove_selectors", "remove_phrases", "keep_selectors")
-_KNOWN = {"name", "max_age_days", "max_pages", "follow_depth", *_LISTS}
+_KNOWN = {"name", "max_age_days", "max_pages", "follow_depth", "timezone", *_LISTS}
 
 
 class SitesError(ValueError):
@@ -54,6 +56,7 @@ class Site:
     max_pages: int = 5000
     follow_depth: int = 2
     rules: SiteRules = field(default_factory=SiteRules)
+    timezone: str | None = None  # IANA name: the pages' times without an offset are local times
 
     @property
     def hosts(self) -> frozenset[str]:
@@ -135,6 +138,7 @@ def _site(path: Path, index: int, entry: Any) -> Site:
         max_pages=_number(where, entry, "max_pages", int, 5000),
         follow_depth=_number(where, entry, "follow_depth", int, 2),
         rules=_rules(where, lists),
+        timezone=_timezone(where, entry.get("timezone")),
     )
 
 
@@ -192,6 +196,22 @@ def _number(where: str, entry: dict, key: str, kind: type, default: Any) -> Any:
     if kind is int and value != int(value):
         raise SitesError(f"{where}: field {key!r}: expected a whole number, got {value!r}")
     return kind(value)
+
+
+def _timezone(where: str, value: Any) -> str | None:
+    """An IANA time zone name that this Python knows (``Europe/Berlin``), or None when unset."""
+    if value is None:
+        return None
+    hint = "an IANA time zone name such as 'Europe/Berlin' or 'America/New_York'"
+    if not isinstance(value, str):
+        raise SitesError(f"{where}: field 'timezone': expected {hint}, got {value!r}")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):  # ValueError: not a name ("", "../x")
+        raise SitesError(
+            f"{where}: field 'timezone': unknown time zone {value!r}; expected {hint}"
+        ) from None
+    return value
 
 
 def _rules(where: str, lists: dict[str, list[str]]) -> SiteRules:

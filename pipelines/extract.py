@@ -31,6 +31,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import trafilatura
 from lxml import etree
@@ -149,9 +150,14 @@ def extract_article(
     *,
     rules: boilerplate.SiteRules | None = None,
     min_words: int = MIN_WORDS,
+    timezone: str | None = None,
 ) -> Article | None:
-    """Extract the article of one page, or ``None`` when the page holds no article."""
-    return article_of(parse_html(html), url, rules=rules, min_words=min_words)
+    """Extract the article of one page, or ``None`` when the page holds no article.
+
+    ``timezone``: the site's IANA time zone, for times the page declares without an offset
+    (``None``: read as UTC).
+    """
+    return article_of(parse_html(html), url, rules=rules, min_words=min_words, timezone=timezone)
 
 
 def article_of(
@@ -160,12 +166,14 @@ def article_of(
     *,
     rules: boilerplate.SiteRules | None = None,
     min_words: int = MIN_WORDS,
+    timezone: str | None = None,
 ) -> Article | None:
     """``extract_article`` of a page parsed by ``parse_html`` (the tree is changed in place)."""
     if tree is None:
         return None
     objects = metadata.json_ld(tree)  # read once: the dates and the paywall markup use it
-    dates = metadata.page_dates(tree, objects)
+    zone = ZoneInfo(timezone) if timezone else None
+    dates = metadata.page_dates(tree, objects, zone)
     gate = boilerplate.paywall_markup(tree, objects)
     pruned = boilerplate.prune_tree(tree, rules, protect=gate.selectors)
     links = link_texts(tree)
@@ -185,11 +193,12 @@ def article_of(
     n_words = word_count(cleaned.kept)
     if n_words < min_words or link_share(links, cleaned.kept, n_words) > MAX_LINK_SHARE:
         return None
+    sites = metadata.site_names(tree, objects, url, doc.sitename)
     return Article(
         text=text,
-        title=metadata.clean_str(doc.title),
-        authors=metadata.split_authors(doc.author),
-        published_at=dates.published or metadata.parse_datetime(doc.date),
+        title=metadata.headline(tree, objects, sites, doc.title),
+        authors=metadata.page_authors(tree, objects, sites, doc.author),
+        published_at=dates.published or metadata.parse_datetime(doc.date, zone),
         modified_at=dates.modified,
         language=metadata.clean_str(doc.language) or metadata.html_lang(tree),
         sitename=metadata.clean_str(doc.sitename),
@@ -295,7 +304,8 @@ def _worker_init() -> None:
 
 
 def _extract_job(
-    html: str | bytes, url: str, rules: Any, min_words: int, ctype: str = ""
+    html: str | bytes, url: str, rules: Any, min_words: int, ctype: str = "",
+    timezone: str | None = None,
 ) -> dict | None:
     """Worker-side wrapper: decodes fetched bytes, returns a plain dict (cheap to pickle) or None.
 
@@ -306,7 +316,8 @@ def _extract_job(
         body = html
         html, exact = decode_body(body, ctype)
         utf8 = body if exact else None
-    article = article_of(parse_html(html, utf8=utf8), url, rules=rules, min_words=min_words)
+    tree = parse_html(html, utf8=utf8)
+    article = article_of(tree, url, rules=rules, min_words=min_words, timezone=timezone)
     if article is None:
         return None
     out = asdict(article)
@@ -390,9 +401,10 @@ class ExtractPipeline:
             return item
         spider = self.crawler.spider
         rules = getattr(spider, "rules_for", lambda _site: None)(item.site)
+        zone = getattr(spider, "timezone_for", lambda _site: None)(item.site)
         future = self.pool.schedule(
             _extract_job,
-            args=(item.body, item.url, rules, self.config.min_words, item.content_type),
+            args=(item.body, item.url, rules, self.config.min_words, item.content_type, zone),
             timeout=self.config.timeout,
         )
         try:
@@ -465,12 +477,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.extract", description=main.__doc__)
     parser.add_argument("page", help="a saved HTML page ('-' for standard input)")
     parser.add_argument("--url", required=True, help="the URL the page was fetched from")
+    parser.add_argument("--timezone", help="the site's IANA time zone (Europe/Berlin) for times "
+                        "the page gives without an offset (default: UTC)")
     args = parser.parse_args(argv)
+    try:
+        if args.timezone:
+            ZoneInfo(args.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        parser.error(f"--timezone: unknown time zone {args.timezone!r} (e.g. Europe/Berlin)")
     try:
         html = sys.stdin.buffer.read() if args.page == "-" else Path(args.page).read_bytes()
     except OSError as exc:
         parser.exit(2, f"error: cannot read {args.page}: {exc.strerror}\n")
-    article = extract_article(html, args.url)
+    article = extract_article(html, args.url, timezone=args.timezone)
     if article is None:
         print(json.dumps({"url": args.url, "article": None, "reason": "not_article"}))
         return 1

@@ -102,11 +102,19 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
                           "one row per value in a run", "same"),
         "site": ("the site's `name` in the sites file", "`harbor`"),
         "domain": ("host of `url`", "`example.com`"),
-        "title": ("headline", "`Storm warning issued for the coast`"),
-        "authors": ("bylines, one name each", '`["Maren Holt", "Dev Okafor"]`'),
-        "published_at": ("first publication, as the page (or its news sitemap) declares it",
+        "title": ("the article's headline without the site's name: JSON-LD `headline`, else what "
+                  "`og:title`, `<h1>` and `<title>` agree on; a ` \\| Site` part is cut where "
+                  "another candidate stops or it names the site",
+                  "`Storm warning issued for the coast`"),
+        "authors": ("people, one name each, as written (labels like \"By\", \"Von\" cut, initials "
+                    "kept); the publisher only when no person is named",
+                    '`["Maren Holt", "Dev Okafor"]`'),
+        "published_at": ("first publication, as the page (or its news sitemap) declares it; a time "
+                         "given without an offset (or a date alone: its midnight) is read in the "
+                         "site's `timezone` (sites file), else as UTC",
                          "`2026-11-21 05:15:00+00:00`"),
-        "modified_at": ("last modification the page declares; null when it does not",
+        "modified_at": ("last modification the page declares (offset-less times as for "
+                        "`published_at`); null when it does not",
                         "`2026-11-21 09:02:00+00:00`"),
         "language": ("ISO 639-1 code as the page declares it (`<html lang>`, meta); null when "
                      "it declares none", "`en`"),

@@ -79,6 +79,11 @@ class NewsSpider(scrapy.Spider):
         """The per-site boilerplate rules, for the extract pipeline."""
         return self.sites[site].rules if site in self.sites else None
 
+    def timezone_for(self, site: str) -> str | None:
+        """The site's time zone (IANA name) for page times without an offset, for the extract
+        pipeline; None: such times are read as UTC."""
+        return self.sites[site].timezone if site in self.sites else None
+
     # ------------------------------------------------------------------ start
 
     async def start(self) -> AsyncIterator[Request]:
