@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: articles gained warc_file, warc_offset
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())
@@ -40,6 +40,8 @@ ARTICLES = pa.schema(
         pa.field("crawl_id", pa.string(), nullable=False),
         pa.field("extractor_version", pa.string(), nullable=False),
         pa.field("schema_version", pa.int16(), nullable=False),
+        pa.field("warc_file", pa.string()),
+        pa.field("warc_offset", pa.int64()),
     ],
     metadata={"newsclean.table": "articles", "newsclean.schema_version": str(SCHEMA_VERSION)},
 )
