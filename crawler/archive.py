@@ -53,7 +53,7 @@ logger = logging.getLogger(__name__)
 ARCHIVE_DIR = "warc"  # under OUTPUT_DIR
 SUFFIX = ".warc.gz"
 OPEN_SUFFIX = ".open"  # a file still being written: ``.<name>.open``, hidden from readers
-META_KEY = "newsclean_warc"  # request.meta: (warc_file, warc_offset) of the response record
+META_KEY = "newsclean_warc"  # request.meta: (warc_file, warc_offset, WARC-Date) of the response
 _DROPPED = {"content-length", "transfer-encoding", "content-encoding"}
 
 
@@ -350,12 +350,13 @@ class ArchiveMiddleware:
     async def process_response(self, request: Request, response: Response) -> Response:
         if self.writer is None or not response.body or not self.wanted(response):
             return response
+        exchange = exchange_of(request, response)
         try:
-            where = await asyncio.to_thread(self.writer.write, exchange_of(request, response))
+            where = await asyncio.to_thread(self.writer.write, exchange)
         except OSError as exc:  # disk full, read-only: the run stops as an output error
             store_failed(self.crawler, OSError(f"cannot write the WARC archive: {exc}"))
             return response
-        request.meta[META_KEY] = where
+        request.meta[META_KEY] = (*where, exchange.date)
         self.stats.inc_value("newsclean/archive/responses")
         self.stats.set_value("newsclean/archive/bytes", self.writer.bytes)
         return response
@@ -382,8 +383,10 @@ class ArchivePointers:
 
 
 def _point(item: Any, response: Response) -> Any:
+    """The record's place, and its ``WARC-Date`` as the page's ``fetched_at`` (a re-extraction
+    reads that date back: the same row either way)."""
     if isinstance(item, Page) and META_KEY in response.meta:
-        item.warc_file, item.warc_offset = response.meta[META_KEY]
+        item.warc_file, item.warc_offset, item.fetched_at = response.meta[META_KEY]
     return item
 
 
@@ -417,10 +420,12 @@ def read_captures(path: Path, max_body: int) -> Iterator[Capture]:
         for record in records:
             if record.rec_type != "response" or record.http_headers is None:
                 continue
-            yield _capture(record, path, records.get_record_offset(), max_body)
+            capture = _capture(record, path, max_body)
+            capture.offset = records.get_record_offset()  # after the body: it reads to the end
+            yield capture
 
 
-def _capture(record: Any, path: Path, offset: int, max_body: int) -> Capture:
+def _capture(record: Any, path: Path, max_body: int) -> Capture:
     headers = record.http_headers
     capture = Capture(
         url=record.rec_headers.get_header("WARC-Target-URI") or "",
@@ -429,7 +434,7 @@ def _capture(record: Any, path: Path, offset: int, max_body: int) -> Capture:
         body=b"",
         date=_warc_date(record.rec_headers.get_header("WARC-Date")),
         file=path,
-        offset=offset,
+        offset=-1,
     )
     try:
         capture.body = record.content_stream().read(max_body + 1)
