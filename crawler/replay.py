@@ -77,6 +77,7 @@ class ReextractSpider(scrapy.Spider):
         self.total_bytes = sum(p.stat().st_size for p in files)
         self.read_bytes = 0
         self.pages = 0
+        self.finished_files: list[Path] = []  # read to their end
         self._progress: Any = None
         self._last = (time.monotonic(), 0)
 
@@ -106,23 +107,40 @@ class ReextractSpider(scrapy.Spider):
             self._progress = create_looping_call(self.log_progress)
             self._progress.start(self.interval, now=False)
         for path in self.files:
-            captures = read_captures(path, self.max_body)
-            while (capture := await asyncio.to_thread(next, captures, None)) is not None:
-                self.read_bytes_in_file = capture.offset
-                item = self.item_of(capture)
-                if item is None:
-                    continue
+            async for item in self._items(path):
                 while self.pending >= self.ahead:
-                    self._room.clear()
-                    await self._room.wait()
+                    await self._wait_for_room()
                 self.pending += 1
                 yield item
             self.read_bytes += path.stat().st_size
             self.read_bytes_in_file = 0
-            self._stat("reextract/files")
         while self.pending:  # the engine then sees it idle at once, not at its next heartbeat
-            self._room.clear()
-            await self._room.wait()
+            await self._wait_for_room()
+
+    async def _items(self, path: Path) -> AsyncIterator[Page | Reject]:
+        """The items of one WARC file, read in a thread; a file that breaks off is logged and
+        left unfinished (what was read before the break still counts)."""
+        captures = read_captures(path, self.max_body)
+        while True:
+            try:
+                capture = await asyncio.to_thread(next, captures, None)
+            except Exception as exc:  # not a WARC, a broken gzip member, a truncated record
+                logger.error("%s: unreadable after offset %d: %s", path, self.read_bytes_in_file,
+                             exc)
+                self._stat("reextract/bad_files")
+                return
+            if capture is None:
+                break
+            self.read_bytes_in_file = capture.offset
+            item = self.item_of(capture)
+            if item is not None:
+                yield item
+        self.finished_files.append(path)
+        self._stat("reextract/files")
+
+    async def _wait_for_room(self) -> None:
+        self._room.clear()
+        await self._room.wait()
 
     def item_of(self, capture: Capture) -> Page | Reject | None:
         """The ``Page`` (or ``Reject``) of one archived response; ``None`` to skip it."""

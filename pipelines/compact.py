@@ -52,6 +52,14 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` in ``schema``: columns an older schema version lacks are added as nulls."""
+    for field in schema:
+        if field.name not in table.column_names:
+            table = table.append_column(field, pa.nulls(len(table), field.type))
+    return table.select(schema.names).cast(schema)
+
+
 def merge_files(files: list[Path], target: Path, table: str, compression: str = "zstd") -> int:
     """Stream the rows of ``files`` (in order) into one file ``target``; return the row count."""
     schema = TABLES[table]
@@ -60,7 +68,7 @@ def merge_files(files: list[Path], target: Path, table: str, compression: str = 
         for path in files:
             source = pq.ParquetFile(path)
             for batch in source.iter_batches(batch_size=20_000):
-                writer.write_table(pa.Table.from_batches([batch]).cast(schema))
+                writer.write_table(conform(pa.Table.from_batches([batch]), schema))
                 rows += batch.num_rows
     with open(target, "rb") as handle:
         os.fsync(handle.fileno())

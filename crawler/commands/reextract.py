@@ -8,8 +8,9 @@ files, our own or another tool's (Common Crawl's CC-NEWS...). Every archived HTM
     -a sites=FILE   hosts to the sites file's names and per-site rules (else the host is the site)
     -a shard=I/N    only the I-th of N stable parts of the WARC files (hash of the file name)
 
-A WARC file whose pages are all in DEST is noted in ``DEST/state.sqlite`` (table ``reextracted``)
-once the run finished, so running the command again on the same sources adds nothing. Without a
+A WARC file read to its end is noted in ``DEST/state.sqlite`` (table ``reextracted``) once the
+run finished, so running the command again on the same sources adds nothing; a file that breaks
+off is logged, the run exits 1, and the next run reads it again. Without a
 shard the run locks DEST like a crawl; shards share the lock (a crawl waits for them), so N
 processes or machines can fill one DEST at once, each with its own files.
 """
@@ -49,6 +50,8 @@ def reextract_outcome(stats: dict[str, Any]) -> tuple[int, str]:
         return EXIT_FAILED, f"FAILED: could not write the dataset ({summary})"
     if reason != "finished":
         return EXIT_FAILED, f"FAILED: the run did not finish ({summary})"
+    if bad := stats.get("newsclean/reextract/bad_files"):
+        return EXIT_FAILED, f"FAILED: {bad} WARC file(s) could not be read to the end ({summary})"
     return EXIT_OK, f"OK: {summary}"
 
 
@@ -175,8 +178,9 @@ class Command(BaseRunSpiderCommand):
         spider = crawler.spider
         try:
             write_run(output_dir, run_row(stats, spider, self.exitcode))
-            if self.exitcode == EXIT_OK and persistent:
-                mark_done(output_dir, files, spider.crawl_id)
+            finished = stats.get("finish_reason") == "finished"
+            if finished and persistent and not stats.get("newsclean/output_error"):
+                mark_done(output_dir, spider.finished_files, spider.crawl_id)
         except (OSError, sqlite3.Error) as exc:
             summary += f"; the run could not be recorded: {exc}"
             self.exitcode = EXIT_FAILED
