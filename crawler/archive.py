@@ -414,7 +414,8 @@ def read_captures(path: Path, max_body: int) -> Iterator[Capture]:
     """The HTTP responses of a WARC file (any writer's), payloads decoded.
 
     ``Transfer-Encoding: chunked`` and ``Content-Encoding`` (gzip, deflate, brotli) are undone,
-    as an HTTP client would; a body past ``max_body`` is cut there (the caller rejects it)."""
+    as an HTTP client would; a body past ``max_body`` is cut there (the caller rejects it). A file
+    that ends inside a record raises ``TruncatedRecord`` once the records before it are read."""
     with open(path, "rb") as handle:
         records = ArchiveIterator(handle)
         for record in records:
@@ -423,6 +424,9 @@ def read_captures(path: Path, max_body: int) -> Iterator[Capture]:
             capture = _capture(record, path, max_body)
             capture.offset = records.get_record_offset()  # after the body: it reads to the end
             yield capture
+        if records.offset < (size := os.fstat(handle.fileno()).st_size):  # warcio stops quietly
+            raise TruncatedRecord(f"the file ends inside a record after offset {records.offset} "
+                                  f"(of {size} bytes)")
 
 
 def _capture(record: Any, path: Path, max_body: int) -> Capture:
@@ -440,7 +444,14 @@ def _capture(record: Any, path: Path, max_body: int) -> Capture:
         capture.body = record.content_stream().read(max_body + 1)
     except Exception as exc:  # a broken gzip or chunked body: recorded, not fatal
         capture.error = f"{type(exc).__name__}: {exc}"[:300]
+    raw = record.raw_stream  # what is left of the record's declared length
+    if len(capture.body) <= max_body and getattr(raw, "limit", 0) > 0 and not raw.read(1):
+        raise TruncatedRecord(f"the record of {capture.url} ends {raw.limit + 1} bytes early")
     return capture
+
+
+class TruncatedRecord(ValueError):
+    """A WARC file ends inside a record (a copy or a download cut short)."""
 
 
 def _warc_date(value: str | None) -> datetime:
