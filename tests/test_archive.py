@@ -357,3 +357,13 @@ def test_schema_1_files_read_with_schema_2_files(crawled, tmp_path):
     table = pq.read_table(merged.merged)
     assert table.schema.equals(ARTICLES, check_metadata=False)
     assert sorted(table.column("schema_version").to_pylist()) == [1] * len(old) + [2] * len(new)
+
+
+def test_an_archive_that_cannot_be_written_stops_the_run(run_crawl, serve_sites, tmp_path):
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / ARCHIVE_DIR).write_text("a file where the archive's folder goes")
+    with serve_sites("rive") as servers:
+        result = run_crawl(servers, tmp_path)
+    assert result.returncode == 1, result.log
+    assert "cannot write the WARC archive" in result.log
+    assert "could not write the dataset" in result.stderr
