@@ -349,6 +349,7 @@ class ArchiveMiddleware:
 
     async def process_response(self, request: Request, response: Response) -> Response:
         if self.writer is None or not response.body or not self.wanted(response):
+            request.meta.pop(META_KEY, None)  # a retry's copy of the meta must not point back
             return response
         exchange = exchange_of(request, response)
         try:

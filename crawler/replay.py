@@ -144,6 +144,8 @@ class ReextractSpider(scrapy.Spider):
 
     def item_of(self, capture: Capture) -> Page | Reject | None:
         """The ``Page`` (or ``Reject``) of one archived response; ``None`` to skip it."""
+        if not capture.url.startswith(("http://", "https://")):
+            return self._skip("not_http")
         url = canonicalize(capture.url)
         site = self._site_of(url)
         if capture.error is not None:
