@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import secrets
 import time
 from collections.abc import AsyncIterator
@@ -75,7 +76,9 @@ class ReextractSpider(scrapy.Spider):
         self.pending = 0  # items sent to the pipelines and not out yet
         self._room = asyncio.Event()
         self.total_bytes = sum(p.stat().st_size for p in files)
-        self.read_bytes = 0
+        self.read_bytes = 0  # of the files read to their end...
+        self.read_bytes_in_file = 0  # ...and of the file being read
+        self.interval = 0.0  # PROGRESS_INTERVAL
         self.pages = 0
         self.finished_files: list[Path] = []  # read to their end
         self._progress: Any = None
@@ -89,7 +92,7 @@ class ReextractSpider(scrapy.Spider):
                 for host in site.hosts:
                     spider._by_host.setdefault(host, site)
         settings = crawler.settings
-        workers = settings.getint("EXTRACT_WORKERS") or 2
+        workers = settings.getint("EXTRACT_WORKERS") or os.cpu_count() or 1
         spider.ahead = 4 * workers  # enough to keep every worker busy, no more in memory
         spider.max_body = settings.getint("DOWNLOAD_MAXSIZE") or 10 * 1024 * 1024
         spider.interval = settings.getfloat("PROGRESS_INTERVAL")
@@ -195,9 +198,6 @@ class ReextractSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"newsclean/{key}")
 
     # ------------------------------------------------------------------ progress
-
-    read_bytes_in_file = 0
-    interval = 0.0
 
     def progress_line(self) -> str:
         """``reextract: 1200 pages, 41.3 pages/s, 35 % of 812 MB read, ETA 4m10s``."""
