@@ -367,3 +367,18 @@ def test_an_archive_that_cannot_be_written_stops_the_run(run_crawl, serve_sites,
     assert result.returncode == 1, result.log
     assert "cannot write the WARC archive" in result.log
     assert "could not write the dataset" in result.stderr
+
+
+def test_discovery_is_archived_when_asked(run_crawl, serve_sites, tmp_path):
+    """robots.txt, sitemaps (a gzipped one as it was served) and feeds go in too."""
+    with serve_sites("harbor") as servers:
+        result = run_crawl(servers, tmp_path, ARCHIVE_DISCOVERY="True")
+        base = servers["harbor"].url
+        sitemap = servers["harbor"].load("/sitemap-archive.xml")
+    assert result.returncode == 0, result.log
+    records = {uri: payload for path in warc_files([result.output])
+               for kind, uri, _, payload in fastwarc_records(path) if kind == "response"}
+    assert records[f"{base}/robots.txt"].startswith(b"User-agent")
+    assert f"{base}/sitemap_index.xml" in records
+    assert sitemap is not None and records[f"{base}/sitemap-archive.xml.gz"] == gzip.compress(
+        sitemap[0], mtime=0)
