@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -119,15 +120,26 @@ def test_reextract_again_into_the_same_folder_adds_nothing(rebuilt, scrapy_cmd):
     assert _files(dest) == files
 
 
+def _named_for(shard: tuple[int, int], n: int) -> str:
+    """A file name that falls in ``shard``: so that both shards get files, whatever the count."""
+    return next(name for k in range(1000)
+                if in_shard(Path(name := f"part-{n}-{k}.warc.gz"), shard))
+
+
 def test_two_shards_give_the_rows_of_one_run(rebuilt, scrapy_cmd, tmp_path):
     crawl, dest, _ = rebuilt
     sources = warc_files([crawl.output])
     assert len(sources) > 1
+    archive = tmp_path / "archive"  # the crawl's files, under names split between the shards
+    archive.mkdir()
+    for n, path in enumerate(sources):
+        shutil.copyfile(path, archive / _named_for((n % 2 + 1, 2), n))
     shards = tmp_path / "shards"
     for shard in ("1/2", "2/2"):
-        proc = _reextract(scrapy_cmd, shards, str(crawl.output), "-a", f"sites={crawl.sites_file}",
+        proc = _reextract(scrapy_cmd, shards, str(archive), "-a", f"sites={crawl.sites_file}",
                           "-a", f"shard={shard}")
         assert proc.returncode == 0, proc.stderr[-3000:]
+        assert " 0 WARC files" not in proc.stderr
     assert _comparable(_rows(shards)) == _comparable(_rows(dest))
     assert _same_copies(_rows(dest), _rows(shards)) >= len(_rows(dest)) - 1
     def rejects(output: Path) -> list[tuple[str, str]]:  # a duplicate's URL: the copy not kept
