@@ -20,6 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.archive import warc_files
+from crawler.commands.reextract import SharedLock
 from crawler.replay import in_shard, parse_shard
 from crawler.urls import canonicalize
 from pipelines.extract import extract_article
@@ -154,6 +155,20 @@ def test_bad_sources_are_named(scrapy_cmd, tmp_path):
     assert missing.returncode == 2 and "nowhere" in missing.stderr
     bad_shard = _reextract(scrapy_cmd, tmp_path / "out", str(tmp_path), "-a", "shard=3/2")
     assert bad_shard.returncode == 2 and "shard must be I/N" in bad_shard.stderr
+
+
+def test_shards_share_the_lock_a_whole_run_does_not(scrapy_cmd, tmp_path):
+    dest, empty = tmp_path / "out", tmp_path / "empty"
+    empty.mkdir()
+    running = SharedLock(dest)  # as a shard running elsewhere holds it
+    running.acquire()
+    try:
+        shard = _reextract(scrapy_cmd, dest, str(empty), "-a", "shard=2/2")
+        assert shard.returncode == 0, shard.stderr[-3000:]
+        whole = _reextract(scrapy_cmd, dest, str(empty))
+        assert whole.returncode == 75 and "in use" in whole.stderr
+    finally:
+        running.release()
 
 
 # --------------------------------------------------------------------------- another writer's WARC
