@@ -24,6 +24,8 @@ class Page:
     hints: dict[str, Any] = field(default_factory=dict)  # from sitemaps/feeds: title, dates
     aliases: tuple[str, ...] = ()  # other URLs that led here (redirect sources, request URL)
     content_type: str = ""  # the Content-Type header: how a bytes ``body`` declares its charset
+    warc_file: str | None = None  # where the response is archived (``crawler.archive``)...
+    warc_offset: int | None = None  # ...and the offset of its record in that file
 
 
 @dataclass

@@ -461,6 +461,8 @@ def build_row(page: Any, found: dict, crawl_id: str | None) -> dict[str, Any]:
         crawl_id=crawl_id or "",
         extractor_version=EXTRACTOR_VERSION,
         schema_version=SCHEMA_VERSION,
+        warc_file=getattr(page, "warc_file", None),
+        warc_offset=getattr(page, "warc_offset", None),
     )
     return row
 

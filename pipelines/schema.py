@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: articles gained warc_file, warc_offset; runs gained quarantined
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())
@@ -45,6 +45,8 @@ ARTICLES = pa.schema(
         pa.field("crawl_id", pa.string(), nullable=False),
         pa.field("extractor_version", pa.string(), nullable=False),
         pa.field("schema_version", pa.int16(), nullable=False),
+        pa.field("warc_file", pa.string()),
+        pa.field("warc_offset", pa.int64()),
     ],
     metadata={"newsclean.table": "articles", "newsclean.schema_version": str(SCHEMA_VERSION)},
 )
@@ -138,7 +140,12 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
                      "`20261125T090000Z-1a2b3c4d`"),
         "extractor_version": ("newsclean and trafilatura versions that produced `text`",
                               "`newsclean-0.1+trafilatura-2.3.1`"),
-        "schema_version": ("version of this schema", "`1`"),
+        "schema_version": ("version of the schema the row was written with", "`2`"),
+        "warc_file": ("the WARC file holding the page as fetched: relative to `OUTPUT_DIR` for a "
+                      "crawl, the source file's path for `reextract`; null when the archive was "
+                      "off (and in schema 1 files)",
+                      "`warc/crawl_date=2026-11-25/20261125T090000Z-1a2b3c4d-00000.warc.gz`"),
+        "warc_offset": ("byte offset of the page's `response` record in `warc_file`", "`183204`"),
         PARTITION: ("UTC date the run started, from the folder name", "`2026-11-25`"),
     },
     "rejects": {
@@ -147,14 +154,15 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "reason": ("why it is not an article: `http_<status>`, `download_error`, "
                    "`robots_disallowed`, `non_html`, `too_large`, `not_article`, `duplicate_url`, "
                    "`duplicate_content`, `extract_timeout`, `extract_error`, `bad_sitemap`, "
-                   "`bad_feed`, `blocked_address`, `redirect_loop`, `too_many_redirects`; readers "
+                   "`bad_feed`, `blocked_address`, `redirect_loop`, `too_many_redirects`, "
+                   "`bad_record` (`reextract`: an archived body that cannot be decoded); readers "
                    "treat it as any string", "`not_article`"),
         "detail": ("a human-readable detail (content type, exception, which URL it duplicates)",
                    "`no article text found`"),
         "http_status": ("HTTP status when there was a response", "`200`"),
         "fetched_at": ("when it happened", "`2026-11-25 09:00:14+00:00`"),
         "crawl_id": ("the run", "`20261125T090000Z-1a2b3c4d`"),
-        "schema_version": ("version of this schema", "`1`"),
+        "schema_version": ("version of the schema the row was written with", "`2`"),
         PARTITION: ("UTC date the run started, from the folder name", "`2026-11-25`"),
     },
     "runs": {
@@ -175,7 +183,7 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "exit_status": ("the command's exit status", "`0`"),
         "quarantined": ("unreadable dataset files moved to `quarantine/` before the run; null in "
                         "runs files written before this column", "`0`"),
-        "schema_version": ("version of this schema", "`1`"),
+        "schema_version": ("version of the schema the row was written with", "`2`"),
         PARTITION: ("UTC date the run started, from the folder name", "`2026-11-25`"),
     },
 }

@@ -1,0 +1,484 @@
+"""The WARC archive: every page the crawl fetched, kept as it was fetched (ISO 28500, WARC/1.1).
+
+Layout: ``OUTPUT_DIR/warc/crawl_date=YYYY-MM-DD/<crawl_id>-NNNNN.warc.gz``, one gzip member per
+record, a ``warcinfo`` record first in every file, then a ``response`` and a ``request`` record
+for every HTML response the crawl received (articles, listings, error pages with a body; robots.txt,
+sitemaps and feeds too with ``ARCHIVE_DISCOVERY``). A file is written under a hidden temporary name
+(``.<name>.open``) and renamed when complete: at ``ARCHIVE_MAX_BYTES``, at the end of the run,
+after SIGTERM. A file a killed run left open is cut back to its last complete record and renamed
+by the next run (``recover_open_files``), so the articles that point into it stay readable.
+
+The payload is the body as the extractor saw it: a body Scrapy decompressed is stored decompressed,
+``Transfer-Encoding`` and the original ``Content-Length`` are kept as ``X-Archive-Orig-*`` headers
+and ``Content-Length`` gives the stored length. warcio builds the records and their digests.
+
+``ArchiveMiddleware`` (downloader) writes; ``ArchivePointers`` (spider) copies each record's place,
+``(warc_file, warc_offset)``, into the ``Page`` items of its response. ``read_captures`` reads the
+responses of any WARC file back, other tools' included (chunked and compressed payloads decoded).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import os
+import socket
+import threading
+import zlib
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http import HTTPStatus
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
+from warcio.warcwriter import WARCWriter
+
+from crawler.items import Page
+from crawler.responses import is_html
+from crawler.state import store_failed
+
+logger = logging.getLogger(__name__)
+
+ARCHIVE_DIR = "warc"  # under OUTPUT_DIR
+SUFFIX = ".warc.gz"
+OPEN_SUFFIX = ".open"  # a file still being written: ``.<name>.open``, hidden from readers
+META_KEY = "newsclean_warc"  # request.meta: (warc_file, warc_offset, WARC-Date) of the response
+_DROPPED = {"content-length", "transfer-encoding", "content-encoding"}
+
+
+@dataclass(frozen=True)
+class ArchiveConfig:
+    """``ARCHIVE_*`` settings, read once."""
+
+    output_dir: Path
+    max_bytes: int
+    discovery: bool
+    gzip_level: int
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ArchiveConfig:
+        max_bytes = settings.getint("ARCHIVE_MAX_BYTES")
+        level = settings.getint("ARCHIVE_GZIP_LEVEL")
+        if max_bytes < 1 or not 1 <= level <= 9:
+            raise ValueError(f"ARCHIVE_MAX_BYTES must be >= 1 and ARCHIVE_GZIP_LEVEL 1-9 "
+                             f"(got {max_bytes!r}, {level!r})")
+        return cls(Path(settings.get("OUTPUT_DIR")), max_bytes,
+                   settings.getbool("ARCHIVE_DISCOVERY"), level)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its response, as plain data (built on the reactor, written in a thread)."""
+
+    url: str
+    date: datetime
+    ip: str | None
+    method: str
+    request_headers: list[tuple[str, str]]
+    protocol: str
+    status: int
+    response_headers: list[tuple[str, str]]
+    body: bytes
+
+
+def exchange_of(request: Request, response: Response) -> Exchange:
+    """What the archive keeps of ``response``: headers fixed to say the body is stored as is."""
+    headers = _pairs(response.headers)
+    kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED]
+    for name, value in headers:
+        if name.lower() in ("content-length", "transfer-encoding"):
+            kept.append((f"X-Archive-Orig-{name}", value))
+    kept.append(("Content-Length", str(len(response.body))))
+    request_headers = _pairs(request.headers)
+    if not any(k.lower() == "host" for k, _ in request_headers):
+        request_headers.insert(0, ("Host", urlsplit(response.url).netloc))
+    return Exchange(
+        url=response.url,
+        date=datetime.now(UTC),
+        ip=str(response.ip_address) if response.ip_address is not None else None,
+        method=request.method,
+        request_headers=request_headers,
+        protocol=response.protocol or "HTTP/1.1",
+        status=response.status,
+        response_headers=kept,
+        body=response.body,
+    )
+
+
+def _pairs(headers: Any) -> list[tuple[str, str]]:
+    return [(k.decode("latin-1"), v.decode("latin-1"))
+            for k, values in headers.items() for v in values]
+
+
+def gzip_member(data: bytes, level: int) -> bytes:
+    """``data`` as one gzip member (what ``.warc.gz`` readers seek to record by record)."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    return packer.compress(data) + packer.flush()
+
+
+class WarcFileWriter:
+    """The WARC files of one run: records appended to an open file, rotated at ``max_bytes``.
+
+    ``write`` is thread-safe (one lock) and puts each record into the file with one ``write``
+    call, so a record is in the file, complete, before its offset is handed out.
+    """
+
+    def __init__(self, root: Path, partition: str, prefix: str, max_bytes: int,
+                 level: int = 1) -> None:
+        self.root = root
+        self.directory = root / ARCHIVE_DIR / partition
+        self.prefix = prefix
+        self.max_bytes = max_bytes
+        self.level = level
+        self.builder = WARCWriter(None, gzip=False, warc_version="1.1")
+        self.lock = threading.Lock()
+        self.files: list[Path] = []  # every file of the run, in place or open
+        self.records = 0
+        self.bytes = 0
+        self._fd: int | None = None
+        self._size = 0
+
+    @property
+    def open_path(self) -> Path | None:
+        return _open_name(self.files[-1]) if self._fd is not None else None
+
+    def write(self, exchange: Exchange) -> tuple[str, int]:
+        """Append the response and request records; ``(warc_file, offset)`` of the response."""
+        response, request = self._records(exchange)
+        with self.lock:
+            if self._fd is None:
+                self._open()
+            offset = self._size
+            self._append(response)
+            self._append(request)
+            where = str(self.files[-1].relative_to(self.root))
+            if self._size >= self.max_bytes:
+                self._close()
+        return where, offset
+
+    def close(self) -> None:
+        with self.lock:
+            if self._fd is not None:
+                self._close()
+
+    def _records(self, exchange: Exchange) -> tuple[bytes, bytes]:
+        date = datetime_to_iso_date(exchange.date.replace(tzinfo=None), use_micros=True)
+        warc_headers = {"WARC-Date": date}
+        if exchange.ip:
+            warc_headers["WARC-IP-Address"] = exchange.ip
+        status = f"{exchange.status} {_reason(exchange.status)}"
+        response = self.builder.create_warc_record(
+            exchange.url, "response", payload=io.BytesIO(exchange.body),
+            length=len(exchange.body), warc_headers_dict=warc_headers,
+            http_headers=StatusAndHeaders(status, exchange.response_headers,
+                                          protocol=exchange.protocol),
+        )
+        target = urlsplit(exchange.url)
+        path = (target.path or "/") + (f"?{target.query}" if target.query else "")
+        request = self.builder.create_warc_record(
+            exchange.url, "request", warc_headers_dict={
+                **warc_headers,
+                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+            },
+            http_headers=StatusAndHeaders(f"{exchange.method} {path} HTTP/1.1",
+                                          exchange.request_headers, is_http_request=True),
+        )
+        return self._serialise(response), self._serialise(request)
+
+    def _serialise(self, record: Any) -> bytes:
+        out = io.BytesIO()
+        WARCWriter(out, gzip=False, warc_version="1.1").write_record(record)
+        return gzip_member(out.getvalue(), self.level)
+
+    def _open(self) -> None:
+        path = self.directory / f"{self.prefix}-{len(self.files):05d}{SUFFIX}"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(_open_name(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        self.files.append(path)
+        self._size = 0
+        info = self.builder.create_warcinfo_record(path.name, {
+            "software": f"newsclean/0.1 (warcio {version('warcio')})",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
+                          "warc-format/warc-1.1/",
+            "hostname": socket.gethostname(),
+            "isPartOf": self.prefix,
+        })
+        self._append(self._serialise(info))
+
+    def _append(self, data: bytes) -> None:
+        assert self._fd is not None
+        view = memoryview(data)
+        while view:  # os.write may write less than asked (a signal, a full pipe)
+            view = view[os.write(self._fd, view):]
+        self._size += len(data)
+        self.bytes += len(data)
+        self.records += 1
+
+    def _close(self) -> None:
+        assert self._fd is not None
+        fd, self._fd = self._fd, None
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        path = self.files[-1]
+        os.replace(_open_name(path), path)
+        _fsync_dir(path.parent)
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def _open_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}{OPEN_SUFFIX}")
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- recovery
+
+
+def complete_length(path: Path, chunk: int = 1 << 20) -> int:
+    """Bytes of ``path`` that hold complete gzip members (records); what follows is cut off."""
+    good = consumed = 0
+    unpacker = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    with open(path, "rb") as handle:
+        while data := handle.read(chunk):
+            while data:
+                try:
+                    unpacker.decompress(data, 0)
+                except zlib.error:
+                    return good
+                if not unpacker.eof:
+                    consumed += len(data)
+                    break
+                rest = unpacker.unused_data
+                consumed += len(data) - len(rest)
+                good = consumed
+                unpacker = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                data = rest
+    return good
+
+
+def recover_open_files(output_dir: Path) -> list[Path]:
+    """Complete the files a killed run left open: cut to the last whole record, rename.
+
+    Call with the ``OUTPUT_DIR`` lock held (no other run writes then). The articles a killed run
+    committed point into these files, so they are kept, not deleted."""
+    done = []
+    for tmp in sorted((output_dir / ARCHIVE_DIR).glob(f"*/.*{SUFFIX}{OPEN_SUFFIX}")):
+        length = complete_length(tmp)
+        final = tmp.with_name(tmp.name[1:].removesuffix(OPEN_SUFFIX))
+        if length == 0:
+            tmp.unlink()
+            continue
+        with open(tmp, "r+b") as handle:
+            handle.truncate(length)
+            os.fsync(handle.fileno())
+        os.replace(tmp, final)
+        _fsync_dir(final.parent)
+        done.append(final)
+    return done
+
+
+# --------------------------------------------------------------------------- crawl components
+
+
+class ArchiveMiddleware:
+    """Downloader middleware: every HTML response (and its request) into the run's WARC files.
+
+    It sits after ``HttpCompressionMiddleware`` (590) so that it sees the body decompressed, as
+    the extractor does, and before the meta-refresh middleware (580). Records are built and
+    compressed in a thread: the reactor only copies headers."""
+
+    def __init__(self, crawler: Any, config: ArchiveConfig) -> None:
+        self.crawler = crawler
+        self.config = config
+        self.stats = crawler.stats
+        self.writer: WarcFileWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ArchiveMiddleware:
+        if not crawler.settings.getbool("ARCHIVE_ENABLED"):
+            raise NotConfigured("ARCHIVE_ENABLED is off")
+        mw = cls(crawler, ArchiveConfig.from_settings(crawler.settings))
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        return mw
+
+    async def spider_opened(self) -> None:
+        recovered = await asyncio.to_thread(recover_open_files, self.config.output_dir)
+        for path in recovered:
+            logger.info("completed %s, which a killed run left open", path)
+        self.stats.set_value("newsclean/archive/recovered_files", len(recovered))
+        spider = self.crawler.spider
+        self.writer = WarcFileWriter(
+            self.config.output_dir, f"crawl_date={spider.started_at:%Y-%m-%d}",
+            spider.crawl_id, self.config.max_bytes, self.config.gzip_level,
+        )
+
+    async def spider_closed(self) -> None:
+        if self.writer is not None:
+            await asyncio.to_thread(self.writer.close)
+            self.stats.set_value("newsclean/archive/files", len(self.writer.files))
+
+    def wanted(self, response: Response) -> bool:
+        return self.config.discovery or is_html(response)
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        if self.writer is None or not response.body or not self.wanted(response):
+            request.meta.pop(META_KEY, None)  # a retry's copy of the meta must not point back
+            return response
+        exchange = exchange_of(request, response)
+        try:
+            where = await asyncio.to_thread(self.writer.write, exchange)
+        except OSError as exc:  # disk full, read-only: the run stops as an output error
+            store_failed(self.crawler, OSError(f"cannot write the WARC archive: {exc}"))
+            return response
+        request.meta[META_KEY] = (*where, exchange.date)
+        self.stats.inc_value("newsclean/archive/responses")
+        self.stats.set_value("newsclean/archive/bytes", self.writer.bytes)
+        return response
+
+
+class ArchivePointers:
+    """Spider middleware: a ``Page`` learns where its response record is."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ArchivePointers:
+        if not crawler.settings.getbool("ARCHIVE_ENABLED"):
+            raise NotConfigured("ARCHIVE_ENABLED is off")
+        return cls()
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        for item in result:
+            yield _point(item, response)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for item in result:
+            yield _point(item, response)
+
+
+def _point(item: Any, response: Response) -> Any:
+    """The record's place, and its ``WARC-Date`` as the page's ``fetched_at`` (a re-extraction
+    reads that date back: the same row either way)."""
+    if isinstance(item, Page) and META_KEY in response.meta:
+        item.warc_file, item.warc_offset, item.fetched_at = response.meta[META_KEY]
+    return item
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class Capture:
+    """One HTTP response read back from a WARC file."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    date: datetime
+    file: Path
+    offset: int
+    error: str | None = None  # the payload could not be decoded
+
+    def header(self, name: str) -> str:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), "")
+
+
+def read_captures(path: Path, max_body: int) -> Iterator[Capture]:
+    """The HTTP responses of a WARC file (any writer's), payloads decoded.
+
+    ``Transfer-Encoding: chunked`` and ``Content-Encoding`` (gzip, deflate, brotli) are undone,
+    as an HTTP client would; a body past ``max_body`` is cut there (the caller rejects it). A file
+    that ends inside a record raises ``TruncatedRecord`` once the records before it are read."""
+    with open(path, "rb") as handle:
+        records = ArchiveIterator(handle)
+        for record in records:
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            capture = _capture(record, path, max_body)
+            capture.offset = records.get_record_offset()  # after the body: it reads to the end
+            yield capture
+        if records.offset < (size := os.fstat(handle.fileno()).st_size):  # warcio stops quietly
+            raise TruncatedRecord(f"the file ends inside a record after offset {records.offset} "
+                                  f"(of {size} bytes)")
+
+
+def _capture(record: Any, path: Path, max_body: int) -> Capture:
+    headers = record.http_headers
+    capture = Capture(
+        url=record.rec_headers.get_header("WARC-Target-URI") or "",
+        status=int(headers.get_statuscode() or 0),
+        headers=list(headers.headers),
+        body=b"",
+        date=_warc_date(record.rec_headers.get_header("WARC-Date")),
+        file=path,
+        offset=-1,
+    )
+    try:
+        capture.body = record.content_stream().read(max_body + 1)
+    except Exception as exc:  # a broken gzip or chunked body: recorded, not fatal
+        capture.error = f"{type(exc).__name__}: {exc}"[:300]
+    raw = record.raw_stream  # what is left of the record's declared length
+    if len(capture.body) <= max_body and getattr(raw, "limit", 0) > 0 and not raw.read(1):
+        raise TruncatedRecord(f"the record of {capture.url} ends {raw.limit + 1} bytes early")
+    return capture
+
+
+class TruncatedRecord(ValueError):
+    """A WARC file ends inside a record (a copy or a download cut short)."""
+
+
+def _warc_date(value: str | None) -> datetime:
+    if not value:
+        return datetime.now(UTC)
+    with contextlib.suppress(ValueError):
+        return iso_date_to_datetime(value).replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+def warc_files(sources: Iterable[Path]) -> list[Path]:
+    """The complete WARC files under ``sources`` (files, folders, an OUTPUT_DIR), sorted.
+
+    Hidden files (``.<name>.open``: still being written, or left by a killed run) are skipped."""
+    found: set[Path] = set()
+    for source in sources:
+        if source.is_dir():
+            for path in source.rglob("*"):
+                if path.is_file() and _is_warc(path.name):
+                    found.add(path.resolve())
+        elif source.is_file():
+            found.add(source.resolve())
+        else:
+            raise FileNotFoundError(f"no such file or folder: {source}")
+    return sorted(found)
+
+
+def _is_warc(name: str) -> bool:
+    return not name.startswith(".") and name.endswith((".warc", ".warc.gz"))

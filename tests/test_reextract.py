@@ -1,0 +1,241 @@
+"""``scrapy reextract``: a dataset rebuilt from WARC files equals the crawl that wrote them.
+
+One crawl of the fixture sites (small WARC files, so there are several), then re-extractions of
+its ``warc/``: unsharded, again into the same folder (adds nothing), and as two shards. A WARC
+written here by another writer (warcio, as other crawlers use it) holds real saved news pages,
+some gzip-compressed and chunked as servers send them, and re-extracts like the pages themselves.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.archive import warc_files
+from crawler.commands.reextract import SharedLock
+from crawler.replay import in_shard, parse_shard
+from crawler.urls import canonicalize
+from pipelines.extract import extract_article
+
+NEWS_DEV = Path(__file__).resolve().parents[2] / "shared" / "bench" / "news-dev"
+IGNORED = {"crawl_id", "warc_file"}  # what a re-extraction changes: the run, the file's path
+COPY = {"url", "fetched_at", "warc_offset"}  # which copy of an article a row was made from
+
+
+def _rows(output: Path, table: str = "articles") -> dict[str, dict]:
+    if not (output / table).exists():
+        return {}
+    return {r["url"]: r for r in pq.read_table(output / table).to_pylist()}
+
+
+def _comparable(rows: dict[str, dict]) -> dict[str, dict]:
+    """Rows by canonical URL without what a re-extraction changes (``IGNORED``) nor which copy of
+    an article the row came from: of two copies fetched in one run (the fixtures have one: an
+    old URL whose rel=canonical names the current one), dedup keeps the one extracted first, in
+    the crawl as in a re-extraction. ``_same_copies`` compares those columns where the copy is
+    the same."""
+    return {row["canonical_url"]: {k: v for k, v in row.items() if k not in IGNORED | COPY}
+            for row in rows.values()}
+
+
+def _same_copies(before: dict[str, dict], after: dict[str, dict]) -> int:
+    """Rows of the same URL on both sides agree on ``COPY`` too; how many there are."""
+    same = set(before) & set(after)
+    for url in same:
+        assert {k: before[url][k] for k in COPY} == {k: after[url][k] for k in COPY}
+    return len(same)
+
+
+def _files(output: Path) -> list[Path]:
+    return sorted(p for p in output.rglob("*.parquet") if "runs" not in p.parts)
+
+
+def _reextract(scrapy_cmd, dest: Path, *args: str, **settings: str):
+    return scrapy_cmd("reextract", *args, settings={"OUTPUT_DIR": str(dest), **settings})
+
+
+# --------------------------------------------------------------------------- pure functions
+
+
+def test_shards_split_the_files_once_each():
+    files = [Path(f"run-{n:05d}.warc.gz") for n in range(40)]
+    for count in (1, 2, 3, 7):
+        owners = [[i for i in range(1, count + 1) if in_shard(p, (i, count))] for p in files]
+        assert all(len(o) == 1 for o in owners)
+    assert parse_shard(None) == (1, 1) and parse_shard("2/3") == (2, 3)
+    for bad in ("0/2", "3/2", "1", "a/b", "1/0"):
+        with pytest.raises(ValueError, match="shard must be I/N"):
+            parse_shard(bad)
+
+
+# --------------------------------------------------------------------------- a crawl, rebuilt
+
+
+@pytest.fixture(scope="module")
+def rebuilt(run_crawl, serve_sites, scrapy_cmd, tmp_path_factory):
+    """A crawl of the fixture sites and an unsharded re-extraction of its archive."""
+    workdir = tmp_path_factory.mktemp("reextract")
+    with serve_sites("harbor", "valley", "rive") as servers:
+        crawl = run_crawl(servers, workdir, ARCHIVE_MAX_BYTES="20000")
+    assert crawl.returncode == 0, crawl.log
+    dest = workdir / "rebuilt"
+    proc = _reextract(scrapy_cmd, dest, str(crawl.output), "-a", f"sites={crawl.sites_file}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return crawl, dest, proc
+
+
+def test_reextract_gives_the_crawls_articles(rebuilt):
+    crawl, dest, proc = rebuilt
+    before, after = _rows(crawl.output), _rows(dest)
+    assert before and _comparable(after) == _comparable(before)
+    assert _same_copies(before, after) >= len(before) - 1
+    for url, row in after.items():  # the rows point at the same records, in the source archive
+        if url in before:
+            assert Path(row["warc_file"]) == crawl.output / before[url]["warc_file"]
+            assert row["warc_offset"] == before[url]["warc_offset"]
+    assert f"{len(after)} articles written" in proc.stderr
+
+
+def test_reextract_writes_a_run_row_and_a_progress_line(rebuilt, scrapy_cmd, tmp_path):
+    crawl, dest, _ = rebuilt
+    runs = pq.read_table(dest / "runs").to_pylist()
+    assert runs[0]["articles_written"] == len(_rows(dest)) and runs[0]["exit_status"] == 0
+    proc = _reextract(scrapy_cmd, tmp_path / "again", str(crawl.output), PROGRESS_INTERVAL="0.01")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "pages/s" in proc.stderr and "ETA" in proc.stderr
+
+
+def test_reextract_again_into_the_same_folder_adds_nothing(rebuilt, scrapy_cmd):
+    crawl, dest, _ = rebuilt
+    files = _files(dest)
+    proc = _reextract(scrapy_cmd, dest, str(crawl.output), "-a", f"sites={crawl.sites_file}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert _files(dest) == files
+
+
+def _named_for(shard: tuple[int, int], n: int) -> str:
+    """A file name that falls in ``shard``: so that both shards get files, whatever the count."""
+    return next(name for k in range(1000)
+                if in_shard(Path(name := f"part-{n}-{k}.warc.gz"), shard))
+
+
+def test_two_shards_give_the_rows_of_one_run(rebuilt, scrapy_cmd, tmp_path):
+    crawl, dest, _ = rebuilt
+    sources = warc_files([crawl.output])
+    assert len(sources) > 1
+    archive = tmp_path / "archive"  # the crawl's files, under names split between the shards
+    archive.mkdir()
+    for n, path in enumerate(sources):
+        shutil.copyfile(path, archive / _named_for((n % 2 + 1, 2), n))
+    shards = tmp_path / "shards"
+    for shard in ("1/2", "2/2"):
+        proc = _reextract(scrapy_cmd, shards, str(archive), "-a", f"sites={crawl.sites_file}",
+                          "-a", f"shard={shard}")
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert " 0 WARC files" not in proc.stderr
+    assert _comparable(_rows(shards)) == _comparable(_rows(dest))
+    assert _same_copies(_rows(dest), _rows(shards)) >= len(_rows(dest)) - 1
+    def rejects(output: Path) -> list[tuple[str, str]]:  # a duplicate's URL: the copy not kept
+        return sorted(("" if r["reason"].startswith("duplicate_") else r["url"], r["reason"])
+                      for r in _rows(output, "rejects").values())
+
+    assert rejects(shards) == rejects(dest)
+
+
+def test_bad_sources_are_named(scrapy_cmd, tmp_path):
+    missing = _reextract(scrapy_cmd, tmp_path / "out", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "nowhere" in missing.stderr
+    bad_shard = _reextract(scrapy_cmd, tmp_path / "out", str(tmp_path), "-a", "shard=3/2")
+    assert bad_shard.returncode == 2 and "shard must be I/N" in bad_shard.stderr
+
+
+def test_shards_share_the_lock_a_whole_run_does_not(scrapy_cmd, tmp_path):
+    dest, empty = tmp_path / "out", tmp_path / "empty"
+    empty.mkdir()
+    running = SharedLock(dest)  # as a shard running elsewhere holds it
+    running.acquire()
+    try:
+        shard = _reextract(scrapy_cmd, dest, str(empty), "-a", "shard=2/2")
+        assert shard.returncode == 0, shard.stderr[-3000:]
+        whole = _reextract(scrapy_cmd, dest, str(empty))
+        assert whole.returncode == 75 and "in use" in whole.stderr
+    finally:
+        running.release()
+
+
+# --------------------------------------------------------------------------- another writer's WARC
+
+
+def _chunked(data: bytes, size: int = 4096) -> bytes:
+    parts = [b"%x\r\n%s\r\n" % (len(data[i:i + size]), data[i:i + size])
+             for i in range(0, len(data), size)]
+    return b"".join(parts) + b"0\r\n\r\n"
+
+
+def _response(writer: WARCWriter, url: str, body: bytes, headers: list[tuple[str, str]],
+              status: str = "200 OK") -> None:
+    http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record(
+        url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http))
+
+
+@pytest.fixture(scope="module")
+def news_pages() -> list[tuple[str, bytes]]:
+    """Six real saved news pages that the extractor reads as articles: (URL, HTML bytes)."""
+    pages = []
+    for meta in sorted(NEWS_DEV.glob("*.meta.json")):
+        url = json.loads(meta.read_text(encoding="utf-8"))["url"]
+        html = gzip.decompress(meta.with_name(meta.name.replace(".meta.json", ".html.gz"))
+                               .read_bytes())
+        if extract_article(html, url) is not None:
+            pages.append((url, html))
+        if len(pages) == 6:
+            return pages
+    raise AssertionError(f"too few readable pages in {NEWS_DEV}")
+
+
+def test_another_writers_warc_reextracts(news_pages, scrapy_cmd, tmp_path):
+    source = tmp_path / "cc-news-like.warc.gz"
+    html_type = ("Content-Type", "text/html; charset=utf-8")
+    with open(source, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(source.name, {"software": "test"}))
+        for n, (url, html) in enumerate(news_pages):
+            if n % 3 == 0:  # as sent with Content-Encoding: gzip
+                _response(writer, url, gzip.compress(html), [html_type,
+                                                             ("Content-Encoding", "gzip")])
+            elif n % 3 == 1:  # chunked
+                _response(writer, url, _chunked(html), [html_type,
+                                                        ("Transfer-Encoding", "chunked")])
+            else:  # both
+                _response(writer, url, _chunked(gzip.compress(html)), [
+                    html_type, ("Content-Encoding", "gzip"), ("Transfer-Encoding", "chunked")])
+        _response(writer, "https://example.com/robots.txt", b"User-agent: *\n",
+                  [("Content-Type", "text/plain")])
+        _response(writer, "https://example.com/gone", b"<html>gone</html>", [html_type],
+                  status="404 Not Found")
+    broken = tmp_path / "broken.warc.gz"
+    broken.write_bytes(source.read_bytes()[:-200])  # a download cut short
+    dest = tmp_path / "out"
+
+    proc = _reextract(scrapy_cmd, dest, str(source))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = _rows(dest)
+    for url, html in news_pages:
+        row = rows[canonicalize(url)]
+        assert row["text"] == extract_article(html, url).text
+        assert row["site"] == row["domain"].removeprefix("www.")  # no sites file: the host
+    assert not _rows(dest, "rejects")  # robots.txt and the 404 are skipped, not articles
+
+    again = _reextract(scrapy_cmd, tmp_path / "out2", str(broken))
+    assert again.returncode == 1 and "broken.warc.gz" in again.stderr
+    assert "could not be read to the end" in again.stderr
+    assert set(_rows(tmp_path / "out2")) <= set(rows)
