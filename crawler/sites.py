@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.urls import host_of
-from pipelines.boilerplate import SiteRules
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _LISTS = ("start_urls", "sitemaps", "feeds", "allow", "deny",
@@ -24,6 +23,16 @@ _KNOWN = {"name", "max_age_days", "max_pages", "follow_depth", *_LISTS}
 
 class SitesError(ValueError):
     """The sites file is unusable; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class SiteRules:
+    """Per-site boilerplate rules: extra things to remove, things to keep (``pipelines/``
+    applies them; they live here so that ``crawler/`` never imports the pipelines)."""
+
+    remove_selectors: tuple[str, ...] = ()
+    remove_phrases: tuple[str, ...] = ()
+    keep_selectors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
