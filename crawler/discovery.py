@@ -1,4 +1,4 @@
-"""Discovery: where article URLs come from — sitemaps, feeds, robots.txt and page links.
+"""Discovery: where page URLs come from — sitemaps, feeds, robots.txt and page links.
 
 Pure functions on bytes or an ``HtmlResponse``: no network, no Scrapy engine, and none of them
 raises on bad input. The spider wires them to requests; everything here is testable on inline data.
@@ -33,13 +33,16 @@ from w3lib.html import strip_html5_whitespace
 __all__ = [
     "Entry",
     "Sitemap",
+    "absolute_sitemaps",
     "feed_links",
     "is_fresh",
+    "is_page_url",
     "looks_like_article",
     "looks_like_listing",
     "page_links",
     "parse_feed",
     "parse_sitemap",
+    "robots_sitemap_lines",
     "sitemaps_from_robots",
 ]
 
@@ -72,7 +75,9 @@ class Sitemap:
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 64 * 1024
-_FEED_MAX_BYTES = 50_000_000
+# The sitemap protocol allows 50 MB (52,428,800 bytes) uncompressed and 50,000 URLs a file.
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+_FEED_MAX_BYTES = SITEMAP_MAX_BYTES
 
 
 class _Stop(Exception):
@@ -269,7 +274,7 @@ _SITEMAP_KINDS = {"urlset": "urlset", "sitemapindex": "index"}
 
 
 def parse_sitemap(
-    body: bytes, url: str, *, max_bytes: int = 50_000_000, max_entries: int = 50_000
+    body: bytes, url: str, *, max_bytes: int = SITEMAP_MAX_BYTES, max_entries: int = 50_000
 ) -> Sitemap:
     """Read a sitemap index or urlset (plain or gzipped; Google News fields included).
 
@@ -336,10 +341,20 @@ _ROBOTS_SITEMAP = re.compile(r"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.IGNORECASE 
 
 def sitemaps_from_robots(body: bytes | str, base_url: str) -> list[str]:
     """Absolute sitemap URLs from the ``Sitemap:`` lines of a robots.txt, in order, once each."""
+    return absolute_sitemaps(robots_sitemap_lines(body), base_url)
+
+
+def robots_sitemap_lines(body: bytes | str) -> list[str]:
+    """The values of the ``Sitemap:`` lines of a robots.txt, as written, in order."""
     if isinstance(body, bytes):
         body = body.decode("utf-8", errors="replace")
+    return _ROBOTS_SITEMAP.findall(body)
+
+
+def absolute_sitemaps(lines: list[str], base_url: str) -> list[str]:
+    """``Sitemap:`` values as absolute http(s) URLs (relative ones joined to ``base_url``)."""
     found: list[str] = []
-    for raw in _ROBOTS_SITEMAP.findall(body):
+    for raw in lines:
         url = _http_url(urldefrag(raw)[0], base_url)
         if url and url not in found:
             found.append(url)
@@ -495,6 +510,9 @@ def _links(
 
 
 # --- URL heuristics ----------------------------------------------------------------------------
+# A URL's shape is a hint, never a verdict: the spider uses these to bound the work (which links
+# are pages at all) and to order it (article-like URLs first); what a fetched page is, its content
+# decides (``pipelines/pagekind.py``, ``pipelines/extract.py``).
 # Path vocabulary by concept (English, with common German, French, Spanish, Italian spellings).
 
 # Pages for readers' accounts, the business and the legal side: neither articles nor listings.
@@ -586,6 +604,12 @@ def _has_id(last: str) -> bool:
 def _is_taxonomy(path: _Path) -> bool:
     """A tag/author/category/archive/page segment among the last two segments."""
     return bool(_LISTING_SEGMENTS.intersection(path.segments[-2:]))
+
+
+def is_page_url(url: str) -> bool:
+    """Whether a link may lead to a web page worth reading: http(s), not a file, a feed, a
+    search or a utility page (login, subscribe, contact...). Says nothing of what the page is."""
+    return _split(url) is not None
 
 
 def looks_like_article(url: str) -> bool:

@@ -1,8 +1,9 @@
 """What flows through the pipelines: a fetched page, a finished article, a rejection.
 
-The spider yields ``Page`` (raw HTML and what discovery knew about it) or ``Reject``. The extract
-pipeline turns a ``Page`` into an ``ArticleRow`` or a ``Reject``. The Parquet pipeline writes rows
-to ``articles/`` and rejects to ``rejects/``; nothing is silently dropped.
+The spider yields a ``Page`` for every HTML page it fetches (raw HTML and what discovery knew
+about it) or a ``Reject``. The extract pipeline turns a ``Page`` into an ``ArticleRow`` or a
+``Reject`` (``listing``, ``blocked``, ``not_article``...). The Parquet pipeline writes rows to
+``articles/`` and rejects to ``rejects/``; nothing is silently dropped.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 @dataclass
 class Page:
-    """A fetched HTML page that should hold an article."""
+    """A fetched HTML page: an article, a listing or neither, as its content says."""
 
     url: str
     site: str
@@ -24,6 +25,8 @@ class Page:
     hints: dict[str, Any] = field(default_factory=dict)  # from sitemaps/feeds: title, dates
     aliases: tuple[str, ...] = ()  # other URLs that led here (redirect sources, request URL)
     content_type: str = ""  # the Content-Type header: how a bytes ``body`` declares its charset
+    links: int = 0  # links to pages of its site found on it (a listing's reject says how many)
+    probe: bool = False  # its URL is unlike an article's: check the page is not thin first
 
 
 @dataclass
