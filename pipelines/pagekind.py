@@ -62,14 +62,14 @@ _WALL = re.compile(
 )
 _KIND_OF_PHRASE = {p: kind for kind, phrases in WALL_PHRASES.items() for p in phrases}
 _WORD = re.compile(r"\w+")
-_HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+_HIDDEN = frozenset({"script", "style", "template", "svg", "head"})
 
 
 @dataclass(frozen=True, slots=True)
 class PageText:
     """What ``measure`` read of a page."""
 
-    words: int  # visible words of the page (scripts, styles and the head left out)
+    words: int  # words of the page as a reader sees it (scripts, styles and the head left out)
     link_words: int  # ... of them inside ``<a>``
     title: str  # the ``<title>``, spacing folded
     short_text: str  # the visible text, lower case, when the page is short; else ""
