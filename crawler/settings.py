@@ -62,6 +62,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.metarefresh.HeadMetaRefreshMiddleware": 580,
 }
 GUARD_ENABLED = True
+# ...and the address it checked is the one connected to: no second DNS lookup (crawler/guard.py)
+DNS_RESOLVER = "crawler.guard.PinnedResolver"
 GUARD_ALLOWED_NETWORKS: list[str] = []  # e.g. ["10.20.0.0/16"] for an intranet news site
 
 # --- Output: the dataset, its rejects, and where they live.
