@@ -21,6 +21,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -102,8 +103,8 @@ class NewsSpider(scrapy.Spider):
             for url in site.feeds:
                 if request := self._source(site, url, self.parse_feed):
                     yield request
-            for url in site.start_urls:
-                self._offer(site, canonicalize(url), 0, first=True)
+            for url in site.start_urls:  # fetched every run: new links come from them
+                self._offer(site, canonicalize(url), 0, first=True, always=True)
         for site in self.sites.values():
             for request in self._next(site.name):
                 yield request
@@ -116,7 +117,8 @@ class NewsSpider(scrapy.Spider):
         lines = getattr(robotparser, "sitemap_lines", ())
         if site is None or not lines:
             return
-        robots_url = f"{request.url.split('://', 1)[0]}://{host_of(request.url)}/robots.txt"
+        parts = urlsplit(request.url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         for url in discovery.absolute_sitemaps(list(lines), robots_url):
             self._stat("discovery/robots_sitemaps")
             if source := self._source(site, url, self.parse_sitemap):
@@ -223,9 +225,10 @@ class NewsSpider(scrapy.Spider):
     # ------------------------------------------------------------------ flow control
 
     def _offer(self, site: Site, url: str, depth: int, hints: tuple = _NO_HINTS, *,
-               first: bool = False) -> None:
-        """Offer a page to the frontier, unless an earlier run stored it unchanged."""
-        if not self.frontier.known(url):
+               first: bool = False, always: bool = False) -> None:
+        """Offer a page to the frontier, unless an earlier run stored it unchanged (a start
+        page is offered ``always``)."""
+        if not always and not self.frontier.known(url):
             stored = self.state.lookup(url)
             if stored is not None and not stored.changed_since(hints[2]):
                 self._stat("state/skipped_known")
