@@ -69,6 +69,7 @@ class NewsSpider(scrapy.Spider):
         self.sites: dict[str, Site] = {}
         self._by_host: dict[str, Site] = {}
         self.frontier = Frontier(ahead=PAGES_AHEAD)
+        self._sources: dict[str, list[Request]] = {}  # sitemaps robots.txt named, per site
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -121,8 +122,8 @@ class NewsSpider(scrapy.Spider):
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         for url in discovery.absolute_sitemaps(list(lines), robots_url):
             self._stat("discovery/robots_sitemaps")
-            if source := self._source(site, url, self.parse_sitemap):
-                self.crawler.engine.crawl(source)  # no callback to yield it from
+            if source := self._source(site, url, self.parse_sitemap):  # yielded by ``_next``
+                self._sources.setdefault(site.name, []).append(source)
 
     def parse_sitemap(self, response: Response, site: str) -> Iterator[Request | Reject]:
         found = discovery.parse_sitemap(response.body, response.url)
@@ -242,7 +243,9 @@ class NewsSpider(scrapy.Spider):
             self._stat(f"site/{site.name}/max_pages_reached")
 
     def _next(self, site: str) -> Iterator[Request]:
-        """Requests for the pages of ``site`` the frontier hands out now."""
+        """Requests for the sitemaps robots.txt named and the pages of ``site`` the frontier
+        hands out now."""
+        yield from self._sources.pop(site, ())
         for task in self.frontier.take(site):
             title, published, lastmod = task.hints or _NO_HINTS
             hints = {"title": title, "published_at": published, "lastmod": lastmod}
@@ -274,7 +277,8 @@ class NewsSpider(scrapy.Spider):
                 self.crawler.engine.crawl(next_request)
 
     def _idle(self) -> None:
-        """A safety net: the crawl does not end while the frontier holds pages."""
+        """A safety net: the crawl does not end while the frontier (or robots.txt) holds
+        requests that no callback was left to yield."""
         released = 0
         for site in self.frontier.sites():
             for request in self._next(site):
