@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 
 from courlan import is_not_crawlable
@@ -484,7 +485,12 @@ def feed_links(response: HtmlResponse) -> list[str]:
 
 def page_links(response: HtmlResponse) -> list[str]:
     """Every ``<a href>`` of a page as an absolute http(s) URL, without fragment, once each."""
-    return _links(response, "//a[@href]", lambda node: node.attrib.get("href"))
+    try:  # lxml's own strings, not a parsel Selector per link
+        root = response.selector.root
+        hrefs = root.xpath("//a/@href", smart_strings=False) if root is not None else []
+    except (NotSupported, AttributeError, ValueError, TypeError, etree.XPathError):
+        return []  # not a text response, or not a tree
+    return _absolute(response, hrefs)
 
 
 def _links(
@@ -495,13 +501,31 @@ def _links(
         nodes = response.xpath(xpath)
     except (NotSupported, AttributeError, ValueError, TypeError):  # not a text response
         return []
+    return _absolute(response, [pick(node) for node in nodes])
+
+
+def _absolute(response: HtmlResponse, hrefs: list[str | None]) -> list[str]:
+    """``hrefs`` made absolute against the page (its ``<base>``), http(s) only, fragment
+    dropped, in order, once each."""
+    try:
+        base = response.urljoin("")  # the page's URL, or its <base href>, read once
+        parts = urlsplit(base)
+    except ValueError:
+        return []
+    origin = f"{parts.scheme}://{parts.netloc}"
     found: dict[str, None] = {}
-    for node in nodes:
-        href = pick(node)
+    for href in dict.fromkeys(hrefs):  # a page names many links more than once
         if not href:
             continue
+        href = strip_html5_whitespace(href)
         try:
-            url = _http_url(urldefrag(response.urljoin(strip_html5_whitespace(href)))[0])
+            if href.startswith(("http://", "https://")):
+                url = href  # most links: absolute already (checked below)
+            elif href.startswith("/") and not href.startswith("//"):
+                url = origin + href  # site-relative: no full join needed
+            else:
+                url = urljoin(base, href)
+            url = _http_url(url.partition("#")[0])
         except ValueError:
             continue
         if url:
@@ -606,6 +630,7 @@ def _is_taxonomy(path: _Path) -> bool:
     return bool(_LISTING_SEGMENTS.intersection(path.segments[-2:]))
 
 
+@lru_cache(maxsize=16_384)  # a site's menus name the same URLs on every page
 def is_page_url(url: str) -> bool:
     """Whether a link may lead to a web page worth reading: http(s), not a file, a feed, a
     search or a utility page (login, subscribe, contact...). Says nothing of what the page is."""

@@ -25,7 +25,7 @@ class Page:
     hints: dict[str, Any] = field(default_factory=dict)  # from sitemaps/feeds: title, dates
     aliases: tuple[str, ...] = ()  # other URLs that led here (redirect sources, request URL)
     content_type: str = ""  # the Content-Type header: how a bytes ``body`` declares its charset
-    links: int = 0  # links to pages of its site found on it (a listing's reject says how many)
+    links: int = -1  # links to pages of its site it gave (-1: not read, its depth is too deep)
     probe: bool = False  # its URL is unlike an article's: check the page is not thin first
 
 

@@ -326,7 +326,9 @@ def _extract_job(
 
 def _kind(page: pagekind.PageText | None) -> dict | None:
     found = pagekind.kind_of(page)
-    return None if found is None else {"kind": found[0], "detail": found[1]}
+    if found is None or page is None:
+        return None
+    return {"kind": found[0], "detail": found[1], "links": page.links}
 
 
 # --------------------------------------------------------------------------- pipeline

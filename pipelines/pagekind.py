@@ -71,6 +71,7 @@ class PageText:
 
     words: int  # words of the page as a reader sees it (scripts, styles and the head left out)
     link_words: int  # ... of them inside ``<a>``
+    links: int  # ``<a href>`` elements
     title: str  # the ``<title>``, spacing folded
     short_text: str  # the visible text, lower case, when the page is short; else ""
 
@@ -81,7 +82,7 @@ class PageText:
 
 def measure(tree: etree._Element) -> PageText:
     """Count the visible words of a page and those inside links, in one walk."""
-    words = link_words = 0
+    words = link_words = links = 0
     in_link = hidden = 0
     texts: list[str] = []
     for event, el in etree.iterwalk(tree, events=("start", "end")):
@@ -91,6 +92,7 @@ def measure(tree: etree._Element) -> PageText:
                 hidden += 1
             elif tag == "a":
                 in_link += 1
+                links += el.get("href") is not None
             text = el.text if tag and not hidden else None
         else:
             if tag in _HIDDEN:
@@ -106,7 +108,7 @@ def measure(tree: etree._Element) -> PageText:
                 texts.append(text)
     title = " ".join((tree.findtext(".//title") or "").split())
     short = " ".join(" ".join(texts).split()).lower() if words <= WALL_MAX_WORDS else ""
-    return PageText(words, link_words, title, short)
+    return PageText(words, link_words, links, title, short)
 
 
 def is_thin(page: PageText, min_words: int) -> bool:
@@ -142,9 +144,12 @@ def kind_of(page: PageText | None) -> tuple[str, str] | None:
 
 
 def reject_of(found: dict | None, links: int) -> tuple[str, str]:
-    """``(reason, detail)`` of the reject for a page the worker found no article in."""
+    """``(reason, detail)`` of the reject for a page the worker found no article in; ``links``
+    is how many links to its site's pages the spider read on it (-1: not read, the worker's
+    count of the page's links stands in)."""
     if found is None:
         return "not_article", "no article text found"
     if found["kind"] == "listing":
-        return "listing", f"{links} links ({found['detail']})"
+        count = links if links >= 0 else found.get("links", 0)
+        return "listing", f"{count} links ({found['detail']})"
     return found["kind"], found["detail"]

@@ -212,8 +212,10 @@ def test_a_page_of_links_is_a_listing_and_prose_without_an_article_is_neither():
     listing = _page(f"<html><body><h1>News</h1><ul>{links}</ul></body></html>")
     assert pagekind.is_thin(listing, 40)
     assert pagekind.kind_of(listing)[0] == "listing"
-    assert pagekind.reject_of({"kind": "listing", "detail": "90%"}, 30) == (
+    assert pagekind.reject_of({"kind": "listing", "detail": "90%", "links": 31}, 30) == (
         "listing", "30 links (90%)")
+    assert pagekind.reject_of({"kind": "listing", "detail": "90%", "links": 31}, -1) == (
+        "listing", "31 links (90%)")  # the spider did not read them: the worker's count
     about = _page("<html><body><p>" + "We are a small family firm by the sea. " * 8 +
                   '</p><a href="/">Home</a></body></html>')
     assert pagekind.kind_of(about) is None
@@ -224,7 +226,7 @@ def test_scripts_styles_and_comments_are_not_words():
     page = _page("<html><head><title>T</title><style>p { color: red }</style></head><body>"
                  "<script>var a = 'one two three';</script><!-- four five --><p>six seven</p>"
                  "<a href='/'>eight</a> nine</body></html>")
-    assert (page.words, page.link_words, page.title) == (4, 1, "T")
+    assert (page.words, page.link_words, page.links, page.title) == (4, 1, 1, "T")
 
 
 def test_a_deeply_nested_page_is_measured_without_recursion():

@@ -183,8 +183,9 @@ class NewsSpider(scrapy.Spider):
         for feed in discovery.feed_links(response) if isinstance(response, HtmlResponse) else ():
             if request := self._source(config, feed, self.parse_feed):
                 yield request
-        links = self._links(response, config)
+        links = None  # read only where they are followed: at about 5 ms a page, not free
         if depth < config.follow_depth:
+            links = self._links(response, config)
             for url in links:  # a page its site does not allow is fetched only to be read
                 if config.allows(url) or depth + 1 < config.follow_depth:
                     self._stat("discovery/links")
@@ -193,7 +194,7 @@ class NewsSpider(scrapy.Spider):
         yield from self._next(site)  # requests before the item: extraction takes a while
         url = canonicalize(response.url)
         if not config.allows(url):
-            detail = f"{len(links)} links; not an article URL by the site's allow patterns"
+            detail = f"{len(links or ())} links; not an article URL by the site's allow patterns"
             yield self._reject(url, site, "listing", detail, response.status)
             return
         self._stat("fetch/articles")  # pages handed to extraction (the benchmark reads this)
@@ -207,7 +208,7 @@ class NewsSpider(scrapy.Spider):
             http_status=response.status,
             fetched_at=datetime.now(UTC),
             hints=hints,
-            links=len(links),
+            links=-1 if links is None else len(links),
             probe=not hints and not discovery.looks_like_article(url),
         )
 
@@ -217,9 +218,10 @@ class NewsSpider(scrapy.Spider):
             return []
         found: dict[str, None] = {}
         for link in discovery.page_links(response):
+            if self._owner(link) is not site or not discovery.is_page_url(link):
+                continue  # the cheap tests first: most links of a page are its menus'
             url = canonicalize(link)
-            if (self._owner(url) is site and not site.denies(url)
-                    and discovery.is_page_url(url)):
+            if self._owner(url) is site and not site.denies(url):
                 found.setdefault(url, None)
         return list(found)
 
