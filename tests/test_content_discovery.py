@@ -168,6 +168,35 @@ def test_a_plain_20_mb_sitemap_is_read_to_its_end(run_crawl, tmp_path):
     assert not [r for r in rejects if r["url"].endswith("/sitemap.xml")], rejects[:3]
 
 
+def test_pages_outside_allow_are_read_for_links_only(run_crawl, tmp_path):
+    """``allow`` names the article URLs: the front page (not allowed) is fetched for its links
+    and recorded as a ``listing`` without extraction; a page outside ``allow`` whose links would
+    not be followed is not fetched at all."""
+    root = tmp_path / "allowed"
+    (root / "news").mkdir(parents=True)
+    words = " ".join(f"word{n}" for n in range(200))
+    (root / "news" / "harbour-story").write_text(
+        f"<html><head><title>Harbour story</title></head><body><article><h1>Harbour story</h1>"
+        f"<p>{words}</p></article></body></html>", encoding="utf-8")
+    (root / "index.html").write_text(
+        '<html><body><a href="/news/harbour-story">Story</a><a href="/about-us-page">About</a>'
+        "</body></html>", encoding="utf-8")
+    (root / "site.toml").write_text(
+        '[[sites]]\nname = "allowed"\nstart_urls = ["{{BASE}}/"]\nallow = [\'/news/\']\n'
+        "follow_depth = 1\n", encoding="utf-8")
+    with SiteServer(root) as server:
+        server.routes["/news/harbour-story"] = {"file": "news/harbour-story",
+                                                "content_type": "text/html; charset=utf-8"}
+        result = run_crawl({"allowed": server}, tmp_path)
+    assert result.returncode == 0, result.log
+    assert sorted(result.requests["allowed"]) == ["/", "/news/harbour-story", "/robots.txt"]
+    (front,) = _table(result.output, "rejects")
+    assert (_path(front["url"]), front["reason"]) == ("/", "listing")
+    assert front["detail"].startswith("2 links; not an article URL")
+    (article,) = _table(result.output, "articles")
+    assert _path(article["url"]) == "/news/harbour-story"
+
+
 # --------------------------------------------------------------------------- page kinds
 
 
