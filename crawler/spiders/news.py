@@ -180,11 +180,9 @@ class NewsSpider(scrapy.Spider):
             yield self._reject(response.url, site, "non_html", kind, response.status)
             yield from self._next(site)
             return
-        for feed in discovery.feed_links(response) if isinstance(response, HtmlResponse) else ():
-            if request := self._source(config, feed, self.parse_feed):
-                yield request
-        links = None  # read only where they are followed: at about 5 ms a page, not free
-        if depth < config.follow_depth:
+        links = None  # read only where they are followed: parsing a page on the reactor and
+        if depth < config.follow_depth:  # reading its links takes about 5-10 ms
+            yield from self._feeds(response, config)
             links = self._links(response, config)
             for url in links:  # a page its site does not allow is fetched only to be read
                 if config.allows(url) or depth + 1 < config.follow_depth:
@@ -212,6 +210,13 @@ class NewsSpider(scrapy.Spider):
             links=-1 if links is None else len(links),
             probe=not hints and not discovery.looks_like_article(url),
         )
+
+    def _feeds(self, response: Response, site: Site) -> Iterator[Request]:
+        """Requests for the feeds the page announces (``<link rel=alternate>``), once each."""
+        if isinstance(response, HtmlResponse):
+            for feed in discovery.feed_links(response):
+                if request := self._source(site, feed, self.parse_feed):
+                    yield request
 
     def _links(self, response: Response, site: Site) -> list[str]:
         """The page's links to pages of its own site: canonical, once each, not denied."""
