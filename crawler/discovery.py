@@ -28,7 +28,6 @@ from courlan.filters import extension_filter
 from lxml import etree
 from scrapy.exceptions import NotSupported
 from scrapy.http import HtmlResponse
-from scrapy.selector import Selector
 from w3lib.html import strip_html5_whitespace
 
 __all__ = [
@@ -473,10 +472,10 @@ def feed_links(response: HtmlResponse) -> list[str]:
 
     Comment feeds (WordPress ``/comments/feed``) are left out: they list comments, not articles.
     """
-    def wanted(node: Selector) -> str | None:
-        rel = (node.attrib.get("rel") or "").lower().split()
-        kind = (node.attrib.get("type") or "").split(";")[0].strip().lower()
-        href = node.attrib.get("href") or ""
+    def wanted(node: etree._Element) -> str | None:
+        rel = (node.get("rel") or "").lower().split()
+        kind = (node.get("type") or "").split(";")[0].strip().lower()
+        href = node.get("href") or ""
         if "alternate" not in rel or kind not in _FEED_TYPES or _COMMENT_FEED.search(href):
             return None
         return href
@@ -494,13 +493,14 @@ def page_links(response: HtmlResponse) -> list[str]:
 
 
 def _links(
-    response: HtmlResponse, xpath: str, pick: Callable[[Selector], str | None]
+    response: HtmlResponse, xpath: str, pick: Callable[[etree._Element], str | None]
 ) -> list[str]:
     """Absolute http(s) URLs (fragment dropped, in order, once each) of the nodes ``pick`` keeps."""
-    try:
-        nodes = response.xpath(xpath)
-    except (NotSupported, AttributeError, ValueError, TypeError):  # not a text response
-        return []
+    try:  # lxml's elements, not a parsel Selector each
+        root = response.selector.root
+        nodes = root.xpath(xpath) if root is not None else []
+    except (NotSupported, AttributeError, ValueError, TypeError, etree.XPathError):
+        return []  # not a text response, or not a tree
     return _absolute(response, [pick(node) for node in nodes])
 
 
@@ -589,6 +589,7 @@ class _Path:
     id_param: bool
 
 
+@lru_cache(maxsize=16_384)  # pure; a site's menus name the same URLs on every page
 def _split(url: str) -> _Path | None:
     """The path parts of an http(s) page URL; None for non-web URLs, files and utility pages."""
     try:
