@@ -8,7 +8,9 @@ Pure functions on a parsed page (``parse_html``'s tree), run in the extraction w
   skips trafilatura on it: the cheap path for front and section pages;
 - ``kind_of`` names a page that holds no article: ``blocked`` (a bot challenge, consent or login
   wall served with status 200: a short page that says so), ``listing`` (mostly links: a front,
-  section or tag page), else ``None`` (the pipeline records ``not_article``).
+  section or tag page), else ``None`` (the pipeline records ``not_article``);
+- ``error_page_wall`` reads the same walls on a short 401/403/429/503 error page (the spider,
+  which records those, imports this module only when it needs it).
 
 A wall is recognised by evidence, not by a word: one of the phrases below, on a page of at most
 ``WALL_MAX_WORDS`` words, and only when the page holds no article. A long article that mentions
@@ -124,10 +126,30 @@ def wall(page: PageText) -> str | None:
     """``"bot challenge: <phrase>"`` (or consent / login wall) for a short wall page, else None."""
     if page.words > WALL_MAX_WORDS:
         return None
-    found = _WALL.search(" ".join(page.title.lower().split()) + "\n" + page.short_text)
-    if found is None:
+    return wall_phrase(page.title.lower() + "\n" + page.short_text)
+
+
+def wall_phrase(text: str, skip: frozenset[str] = frozenset()) -> str | None:
+    """``"<kind>: <phrase>"`` for the first wall phrase in lower-case ``text`` (but ``skip``),
+    else None."""
+    for found in _WALL.finditer(" ".join(text.split())):
+        if found.group() not in skip:
+            return f"{_KIND_OF_PHRASE[found.group()]}: {found.group()!r}"
+    return None
+
+
+WALL_STATUSES = frozenset({401, 403, 429, 503})  # where challenges are served as errors, too
+_ERROR_PAGE_MAX = 256 * 1024
+# A maintenance page may say it is back "in just a moment..."; a challenge says more than that.
+_ERROR_PAGE_SKIP = frozenset({"just a moment..."})
+
+
+def error_page_wall(status: int, body: bytes) -> str | None:
+    """The wall an HTTP error page (401, 403, 429, 503) shows, read from its raw bytes (tags
+    and all: a challenge page is short, and its phrases stand in its markup as written)."""
+    if status not in WALL_STATUSES or len(body) > _ERROR_PAGE_MAX:
         return None
-    return f"{_KIND_OF_PHRASE[found.group()]}: {found.group()!r}"
+    return wall_phrase(body.decode("utf-8", errors="replace").lower(), _ERROR_PAGE_SKIP)
 
 
 def kind_of(page: PageText | None) -> tuple[str, str] | None:

@@ -21,8 +21,12 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 from mockserver import SiteServer, load_manifest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from crawler.discovery import SITEMAP_MAX_BYTES, is_page_url, parse_sitemap
+from crawler.spiders.news import _failure_reason
 from pipelines import pagekind
 from pipelines.extract import parse_html
 
@@ -266,6 +270,23 @@ def test_a_deeply_nested_page_is_measured_without_recursion():
         inner = etree.SubElement(inner, "div")
     etree.SubElement(inner, "p").text = "deep words here"
     assert pagekind.measure(root).words == 3
+
+
+def test_a_challenge_served_as_an_error_is_blocked_and_a_plain_error_is_not():
+    challenge = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+                 b"<noscript>Enable JavaScript and cookies to continue</noscript></body></html>")
+    url = "https://x.example/news/a"
+
+    def reason(status: int, body: bytes) -> tuple[str, str, int | None]:
+        error = HttpError(Response(url, status=status, body=body), "Ignoring non-200 response")
+        return _failure_reason(Failure(error))
+
+    assert reason(403, challenge)[0] == "blocked" and "bot challenge" in reason(403, challenge)[1]
+    assert reason(503, challenge)[0] == "blocked"
+    assert reason(404, challenge)[0] == "http_404"  # not where challenges are served
+    assert reason(403, b"<html><title>403 Forbidden</title></html>")[0] == "http_403"
+    maintenance = b"<html><body><p>Down for upkeep, back in just a moment...</p></body></html>"
+    assert reason(503, maintenance)[0] == "http_503"
 
 
 @pytest.mark.parametrize("url, page", [

@@ -338,6 +338,11 @@ def _failure_reason(failure: Failure) -> tuple[str, str, int | None]:
     exc = failure.value
     if isinstance(exc, HttpError):
         status = exc.response.status
+        from pipelines.pagekind import error_page_wall  # a regex module; here only on errors
+
+        wall = error_page_wall(status, exc.response.body)
+        if wall is not None:  # a challenge served as 403 or 503: the site blocks the crawler
+            return "blocked", f"HTTP {status}, {wall}", status
         return f"http_{status}", f"HTTP {status}", status
     if isinstance(exc, BlockedRequest):
         return "blocked_address", str(exc)[:300], None
