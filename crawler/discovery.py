@@ -1,4 +1,4 @@
-"""Discovery: where article URLs come from — sitemaps, feeds, robots.txt and page links.
+"""Discovery: where page URLs come from — sitemaps, feeds, robots.txt and page links.
 
 Pure functions on bytes or an ``HtmlResponse``: no network, no Scrapy engine, and none of them
 raises on bad input. The spider wires them to requests; everything here is testable on inline data.
@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 
 from courlan import is_not_crawlable
@@ -27,19 +28,21 @@ from courlan.filters import extension_filter
 from lxml import etree
 from scrapy.exceptions import NotSupported
 from scrapy.http import HtmlResponse
-from scrapy.selector import Selector
 from w3lib.html import strip_html5_whitespace
 
 __all__ = [
     "Entry",
     "Sitemap",
+    "absolute_sitemaps",
     "feed_links",
     "is_fresh",
+    "is_page_url",
     "looks_like_article",
     "looks_like_listing",
     "page_links",
     "parse_feed",
     "parse_sitemap",
+    "robots_sitemap_lines",
     "sitemaps_from_robots",
 ]
 
@@ -72,7 +75,9 @@ class Sitemap:
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 64 * 1024
-_FEED_MAX_BYTES = 50_000_000
+# The sitemap protocol allows 50 MB (52,428,800 bytes) uncompressed and 50,000 URLs a file.
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+_FEED_MAX_BYTES = SITEMAP_MAX_BYTES
 
 
 class _Stop(Exception):
@@ -269,7 +274,7 @@ _SITEMAP_KINDS = {"urlset": "urlset", "sitemapindex": "index"}
 
 
 def parse_sitemap(
-    body: bytes, url: str, *, max_bytes: int = 50_000_000, max_entries: int = 50_000
+    body: bytes, url: str, *, max_bytes: int = SITEMAP_MAX_BYTES, max_entries: int = 50_000
 ) -> Sitemap:
     """Read a sitemap index or urlset (plain or gzipped; Google News fields included).
 
@@ -336,10 +341,20 @@ _ROBOTS_SITEMAP = re.compile(r"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.IGNORECASE 
 
 def sitemaps_from_robots(body: bytes | str, base_url: str) -> list[str]:
     """Absolute sitemap URLs from the ``Sitemap:`` lines of a robots.txt, in order, once each."""
+    return absolute_sitemaps(robots_sitemap_lines(body), base_url)
+
+
+def robots_sitemap_lines(body: bytes | str) -> list[str]:
+    """The values of the ``Sitemap:`` lines of a robots.txt, as written, in order."""
     if isinstance(body, bytes):
         body = body.decode("utf-8", errors="replace")
+    return _ROBOTS_SITEMAP.findall(body)
+
+
+def absolute_sitemaps(lines: list[str], base_url: str) -> list[str]:
+    """``Sitemap:`` values as absolute http(s) URLs (relative ones joined to ``base_url``)."""
     found: list[str] = []
-    for raw in _ROBOTS_SITEMAP.findall(body):
+    for raw in lines:
         url = _http_url(urldefrag(raw)[0], base_url)
         if url and url not in found:
             found.append(url)
@@ -457,10 +472,10 @@ def feed_links(response: HtmlResponse) -> list[str]:
 
     Comment feeds (WordPress ``/comments/feed``) are left out: they list comments, not articles.
     """
-    def wanted(node: Selector) -> str | None:
-        rel = (node.attrib.get("rel") or "").lower().split()
-        kind = (node.attrib.get("type") or "").split(";")[0].strip().lower()
-        href = node.attrib.get("href") or ""
+    def wanted(node: etree._Element) -> str | None:
+        rel = (node.get("rel") or "").lower().split()
+        kind = (node.get("type") or "").split(";")[0].strip().lower()
+        href = node.get("href") or ""
         if "alternate" not in rel or kind not in _FEED_TYPES or _COMMENT_FEED.search(href):
             return None
         return href
@@ -469,24 +484,48 @@ def feed_links(response: HtmlResponse) -> list[str]:
 
 def page_links(response: HtmlResponse) -> list[str]:
     """Every ``<a href>`` of a page as an absolute http(s) URL, without fragment, once each."""
-    return _links(response, "//a[@href]", lambda node: node.attrib.get("href"))
+    try:  # lxml's own strings, not a parsel Selector per link
+        root = response.selector.root
+        hrefs = root.xpath("//a/@href", smart_strings=False) if root is not None else []
+    except (NotSupported, AttributeError, ValueError, TypeError, etree.XPathError):
+        return []  # not a text response, or not a tree
+    return _absolute(response, hrefs)
 
 
 def _links(
-    response: HtmlResponse, xpath: str, pick: Callable[[Selector], str | None]
+    response: HtmlResponse, xpath: str, pick: Callable[[etree._Element], str | None]
 ) -> list[str]:
     """Absolute http(s) URLs (fragment dropped, in order, once each) of the nodes ``pick`` keeps."""
+    try:  # lxml's elements, not a parsel Selector each
+        root = response.selector.root
+        nodes = root.xpath(xpath) if root is not None else []
+    except (NotSupported, AttributeError, ValueError, TypeError, etree.XPathError):
+        return []  # not a text response, or not a tree
+    return _absolute(response, [pick(node) for node in nodes])
+
+
+def _absolute(response: HtmlResponse, hrefs: list[str | None]) -> list[str]:
+    """``hrefs`` made absolute against the page (its ``<base>``), http(s) only, fragment
+    dropped, in order, once each."""
     try:
-        nodes = response.xpath(xpath)
-    except (NotSupported, AttributeError, ValueError, TypeError):  # not a text response
+        base = response.urljoin("")  # the page's URL, or its <base href>, read once
+        parts = urlsplit(base)
+    except ValueError:
         return []
+    origin = f"{parts.scheme}://{parts.netloc}"
     found: dict[str, None] = {}
-    for node in nodes:
-        href = pick(node)
+    for href in dict.fromkeys(hrefs):  # a page names many links more than once
         if not href:
             continue
+        href = strip_html5_whitespace(href)
         try:
-            url = _http_url(urldefrag(response.urljoin(strip_html5_whitespace(href)))[0])
+            if href.startswith(("http://", "https://")):
+                url = href  # most links: absolute already (checked below)
+            elif href.startswith("/") and not href.startswith("//"):
+                url = origin + href  # site-relative: no full join needed
+            else:
+                url = urljoin(base, href)
+            url = _http_url(url.partition("#")[0])
         except ValueError:
             continue
         if url:
@@ -495,6 +534,9 @@ def _links(
 
 
 # --- URL heuristics ----------------------------------------------------------------------------
+# A URL's shape is a hint, never a verdict: the spider uses these to bound the work (which links
+# are pages at all) and to order it (article-like URLs first); what a fetched page is, its content
+# decides (``pipelines/pagekind.py``, ``pipelines/extract.py``).
 # Path vocabulary by concept (English, with common German, French, Spanish, Italian spellings).
 
 # Pages for readers' accounts, the business and the legal side: neither articles nor listings.
@@ -547,6 +589,7 @@ class _Path:
     id_param: bool
 
 
+@lru_cache(maxsize=16_384)  # pure; a site's menus name the same URLs on every page
 def _split(url: str) -> _Path | None:
     """The path parts of an http(s) page URL; None for non-web URLs, files and utility pages."""
     try:
@@ -586,6 +629,13 @@ def _has_id(last: str) -> bool:
 def _is_taxonomy(path: _Path) -> bool:
     """A tag/author/category/archive/page segment among the last two segments."""
     return bool(_LISTING_SEGMENTS.intersection(path.segments[-2:]))
+
+
+@lru_cache(maxsize=16_384)  # a site's menus name the same URLs on every page
+def is_page_url(url: str) -> bool:
+    """Whether a link may lead to a web page worth reading: http(s), not a file, a feed, a
+    search or a utility page (login, subscribe, contact...). Says nothing of what the page is."""
+    return _split(url) is not None
 
 
 def looks_like_article(url: str) -> bool:

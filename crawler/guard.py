@@ -13,6 +13,10 @@ before any connection is made:
   redirect's ``Location`` (and refuses redirect loops); a refused request fails with
   ``BlockedRequest``, which the spider records as a reject with reason ``blocked_address``.
 
+The decision holds for the address the crawler connects to: a host name is resolved once, by the
+guard, and ``PinnedResolver`` (``DNS_RESOLVER``) hands Scrapy the IPv4 address the guard checked,
+so a DNS answer that changes between the check and the connection (DNS rebinding) is never used.
+
 A host that does not resolve is let through: the download then fails as ``download_error``.
 """
 
@@ -29,6 +33,8 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet import defer
 from w3lib.url import safe_url_string
 
 from crawler.urls import canonicalize, host_of
@@ -151,6 +157,7 @@ class _Guard:
         self.resolve = resolve
         self.trusted: frozenset[str] = frozenset()
         self._hosts: OrderedDict[str, str | None] = OrderedDict()
+        self.pins = pins_of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> _Guard:
@@ -180,7 +187,10 @@ class _Guard:
             return None
         if host not in self._hosts:
             addresses = await _resolve_async(self.resolve, host)
-            self._hosts[host] = _host_refusal(host, self.allowed, lambda _h: addresses)
+            why = _host_refusal(host, self.allowed, lambda _h: addresses)
+            self._hosts[host] = why
+            if why is None:
+                pin(self.pins, host, addresses)
             if len(self._hosts) > _CACHE_SIZE:
                 self._hosts.popitem(last=False)
         return self._hosts[host]
@@ -233,3 +243,52 @@ class RedirectGuardMiddleware(_Guard):
             self.crawler.stats.inc_value("newsclean/guard/redirect_loop")
             raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}"[:300])
         return response
+
+
+# --------------------------------------------------------------------------- resolve once
+
+
+def pins_of(crawler: Any) -> OrderedDict[str, str]:
+    """The crawler's pinned addresses (host name -> the IPv4 address the guard checked), shared
+    by both guards and ``PinnedResolver``; made on first use."""
+    pins = getattr(crawler, "newsclean_pins", None)
+    if pins is None:
+        pins = OrderedDict()
+        crawler.newsclean_pins = pins
+    return pins
+
+
+def pin(pins: OrderedDict[str, str], host: str, addresses: Iterable[str]) -> str | None:
+    """Pin ``host`` to the first IPv4 address among the checked ``addresses`` (Scrapy's resolver
+    connects over IPv4); the oldest pins go past ``_CACHE_SIZE`` hosts."""
+    for text in addresses:
+        try:
+            address = ipaddress.ip_address(text.split("%")[0])
+        except ValueError:
+            continue
+        if address.version == 4:
+            pins[host.lower()] = str(address)
+            pins.move_to_end(host.lower())
+            while len(pins) > _CACHE_SIZE:
+                pins.popitem(last=False)
+            return str(address)
+    return None
+
+
+class PinnedResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver (``DNS_RESOLVER``), but a host the guard resolved and allowed
+    is connected to at the address the guard checked, without a second lookup."""
+
+    pins: OrderedDict[str, str]
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> PinnedResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.pins = pins_of(crawler)
+        return resolver
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> defer.Deferred[str]:
+        address = self.pins.get(name.lower())
+        if address is not None:
+            return defer.succeed(address)
+        return super().getHostByName(name, timeout)

@@ -1,8 +1,9 @@
 """What flows through the pipelines: a fetched page, a finished article, a rejection.
 
-The spider yields ``Page`` (raw HTML and what discovery knew about it) or ``Reject``. The extract
-pipeline turns a ``Page`` into an ``ArticleRow`` or a ``Reject``. The Parquet pipeline writes rows
-to ``articles/`` and rejects to ``rejects/``; nothing is silently dropped.
+The spider yields a ``Page`` for every HTML page it fetches (raw HTML and what discovery knew
+about it) or a ``Reject``. The extract pipeline turns a ``Page`` into an ``ArticleRow`` or a
+``Reject`` (``listing``, ``blocked``, ``not_article``...). The Parquet pipeline writes rows to
+``articles/`` and rejects to ``rejects/``; nothing is silently dropped.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 @dataclass
 class Page:
-    """A fetched HTML page that should hold an article."""
+    """A fetched HTML page: an article, a listing or neither, as its content says."""
 
     url: str
     site: str
@@ -26,6 +27,8 @@ class Page:
     content_type: str = ""  # the Content-Type header: how a bytes ``body`` declares its charset
     warc_file: str | None = None  # where the response is archived (``crawler.archive``)...
     warc_offset: int | None = None  # ...and the offset of its record in that file
+    links: int = -1  # links to pages of its site it gave (-1: not read, its depth is too deep)
+    probe: bool = False  # its URL is unlike an article's: check the page is not thin first
 
 
 @dataclass

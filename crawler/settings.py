@@ -12,6 +12,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # Operators: put a real contact address here (or pass -s USER_AGENT=...).
 USER_AGENT = "newsclean/0.1 (+https://example.org/newsclean; contact: ops@example.org)"
 ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "crawler.robots.SitemapRobotParser"  # Protego, keeping the Sitemap: lines
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -54,6 +55,8 @@ DNS_TIMEOUT = 15
 DOWNLOADER_MIDDLEWARES = {
     "crawler.guard.AddressGuardMiddleware": 75,  # requests: before robots.txt (100) is fetched
     "crawler.guard.RedirectGuardMiddleware": 610,  # responses: before RedirectMiddleware (600)
+    # a redirect to a page fetched already, or to a denied URL, is not followed (a reject)
+    "crawler.redirects.RedirectFrontierMiddleware": 605,
     # meta-refresh redirects read from the page's first 4 KB, not from a decode of all of it
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.metarefresh.HeadMetaRefreshMiddleware": 580,
@@ -61,6 +64,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.archive.ArchiveMiddleware": 585,
 }
 GUARD_ENABLED = True
+# ...and the address it checked is the one connected to: no second DNS lookup (crawler/guard.py)
+DNS_RESOLVER = "crawler.guard.PinnedResolver"
 GUARD_ALLOWED_NETWORKS: list[str] = []  # e.g. ["10.20.0.0/16"] for an intranet news site
 
 # --- Output: the dataset, its rejects, and where they live.

@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import re2
 
 from crawler.urls import host_of
-from pipelines.boilerplate import SiteRules
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # fullmatch: no trailing newline
 _LISTS = ("start_urls", "sitemaps", "feeds", "allow", "deny",
@@ -40,6 +39,16 @@ class Pattern(Protocol):
     pattern: str
 
     def search(self, text: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class SiteRules:
+    """Per-site boilerplate rules: extra things to remove, things to keep (``pipelines/``
+    applies them; they live here so that ``crawler/`` never imports the pipelines)."""
+
+    remove_selectors: tuple[str, ...] = ()
+    remove_phrases: tuple[str, ...] = ()
+    keep_selectors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ which never name a different article.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from courlan import normalize_url
@@ -17,6 +18,7 @@ _SESSION_PARAM = re.compile(r"^(?:phpsessid|jsessionid|sid|sessionid|session_id|
 _PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.I)
 
 
+@lru_cache(maxsize=16_384)  # a site's menus name the same URLs on every page
 def canonicalize(url: str) -> str:
     """The canonical spelling of ``url``; an unparseable URL is returned stripped, unchanged."""
     url = _PATH_SESSION.sub("", url.strip())
@@ -30,6 +32,7 @@ def canonicalize(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
 
 
+@lru_cache(maxsize=16_384)
 def host_of(url: str) -> str:
     """Lower-case ``host[:port]`` without ``www.`` (default ports dropped); empty if no host.
 

@@ -29,6 +29,7 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from crawler.sites import SiteRules  # the sites file's per-site rules (re-exported here)
 from pipelines import literals, metadata, vocabulary
 
 # --------------------------------------------------------------------------- compiled vocabulary
@@ -106,15 +107,6 @@ DATELINE_MAX_WORDS = 15
 TOP_LINES = 4  # headline, standfirst and dateline sit in the first lines, before any prose
 REPEAT_MIN_WORDS = 10  # shorter repeats are section heads, separators, interview questions
 BIO_TAIL = 3  # a bio is one of the last lines
-
-
-@dataclass(frozen=True)
-class SiteRules:
-    """Per-site rules from the sites file: extra things to remove, things to keep."""
-
-    remove_selectors: tuple[str, ...] = ()
-    remove_phrases: tuple[str, ...] = ()
-    keep_selectors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from crawler import memory
 from crawler.items import ArticleRow, Page, Reject
 from crawler.responses import decode_body
 from crawler.startup import FORK_SERVER_PRELOAD
-from pipelines import boilerplate, metadata
+from pipelines import boilerplate, metadata, pagekind
 
 EXTRACTOR_VERSION = f"newsclean-0.1+trafilatura-{version('trafilatura')}"
 MIN_WORDS = 40  # below this, a page is a stub, a teaser or a front, not an article
@@ -305,25 +305,40 @@ def _worker_init() -> None:
 
 def _extract_job(
     html: str | bytes, url: str, rules: Any, min_words: int, ctype: str = "",
-    timezone: str | None = None,
+    timezone: str | None = None, probe: bool = False,
 ) -> dict | None:
     """Worker-side wrapper: decodes fetched bytes, returns a plain dict (cheap to pickle) or None.
 
     The page crosses to the worker as the bytes Scrapy received (pickled as one copy, no text
-    round trip) and is decoded here, in parallel, instead of on the reactor."""
+    round trip) and is decoded here, in parallel, instead of on the reactor. A page that holds
+    no article comes back as ``{"kind": reason, "detail": ...}`` when ``pagekind`` names it;
+    ``probe`` (a URL unlike an article's) reads its words first and skips trafilatura on a page
+    too thin to hold an article."""
     utf8 = None
     if isinstance(html, bytes):
         body = html
         html, exact = decode_body(body, ctype)
         utf8 = body if exact else None
     tree = parse_html(html, utf8=utf8)
+    page = pagekind.measure(tree) if probe and tree is not None else None
+    if page is not None and pagekind.is_thin(page, min_words):
+        return _kind(page)
     article = article_of(tree, url, rules=rules, min_words=min_words, timezone=timezone)
     if article is None:
-        return None
+        if page is None and tree is not None:  # ``article_of`` pruned the tree: read it afresh
+            page = pagekind.measure(parse_html(html, utf8=utf8))
+        return _kind(page)
     out = asdict(article)
     out["word_count"] = article.word_count
     out["content_hash"] = article.content_hash
     return out
+
+
+def _kind(page: pagekind.PageText | None) -> dict | None:
+    found = pagekind.kind_of(page)
+    if found is None or page is None:
+        return None
+    return {"kind": found[0], "detail": found[1], "links": page.links}
 
 
 # --------------------------------------------------------------------------- pipeline
@@ -404,7 +419,8 @@ class ExtractPipeline:
         zone = getattr(spider, "timezone_for", lambda _site: None)(item.site)
         future = self.pool.schedule(
             _extract_job,
-            args=(item.body, item.url, rules, self.config.min_words, item.content_type, zone),
+            args=(item.body, item.url, rules, self.config.min_words, item.content_type, zone,
+                  item.probe),
             timeout=self.config.timeout,
         )
         try:
@@ -414,8 +430,8 @@ class ExtractPipeline:
         except Exception as exc:  # a worker crash or a bug on one page must not stop the crawl
             name = type(exc).__name__
             return self._reject(item, "extract_error", f"{name}: {exc}"[:500])
-        if found is None:
-            return self._reject(item, "not_article", "no article text found")
+        if found is None or "kind" in found:
+            return self._reject(item, *pagekind.reject_of(found, item.links))
         self.stats.inc_value("newsclean/extract/articles")
         return ArticleRow(
             row=build_row(item, found, getattr(spider, "crawl_id", None)),

@@ -152,11 +152,16 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "url": ("the URL", "`https://example.com/live/`"),
         "site": ("the site it belongs to", "`harbor`"),
         "reason": ("why it is not an article: `http_<status>`, `download_error`, "
-                   "`robots_disallowed`, `non_html`, `too_large`, `not_article`, `duplicate_url`, "
-                   "`duplicate_content`, `extract_timeout`, `extract_error`, `bad_sitemap`, "
-                   "`bad_feed`, `blocked_address`, `redirect_loop`, `too_many_redirects`, "
-                   "`bad_record` (`reextract`: an archived body that cannot be decoded); readers "
-                   "treat it as any string", "`not_article`"),
+                   "`robots_disallowed`, `non_html`, `too_large`, `not_article`, `listing` (a "
+                   "front, section or tag page read for its links; detail: `N links`), `blocked` "
+                   "(a bot challenge, consent or login wall, served with status 200 or as a short "
+                   "401/403/429/503 page; detail: which), `denied` (a redirect to a URL a `deny` "
+                   "pattern matches), `duplicate_url` (also a redirect to a page already fetched "
+                   "in the run; detail names it), `duplicate_content`, `extract_timeout`, "
+                   "`extract_error`, `bad_sitemap`, `bad_feed`, `blocked_address`, "
+                   "`redirect_loop`, `too_many_redirects`, `bad_record` (`reextract`: an archived "
+                   "body that cannot be decoded); readers treat it as any string",
+                   "`not_article`"),
         "detail": ("a human-readable detail (content type, exception, which URL it duplicates)",
                    "`no article text found`"),
         "http_status": ("HTTP status when there was a response", "`200`"),

@@ -387,9 +387,11 @@ def test_urls_found_twice_are_fetched_once_without_errors(run_crawl, tmp_path):
     assert not errors, errors[:3]
     assert sorted(p for p in result.requests["twice"] if p.startswith("/news/")) == sorted(paths)
     rejects = ds.dataset(result.output / "rejects", format="parquet", partitioning="hive")
-    reasons = rejects.to_table().to_pydict()
-    assert sorted(reasons["url"]) == sorted(server.url + p for p in paths)  # none lost
-    assert set(reasons["reason"]) == {"not_article"}
+    rows = {row["url"]: row for row in rejects.to_table().to_pylist()}
+    assert sorted(rows) == sorted([server.url + "/", *(server.url + p for p in paths)])  # all
+    front = rows.pop(server.url + "/")  # read for its links: a listing, and how many it gave
+    assert front["reason"] == "listing" and front["detail"].startswith("300 links"), front
+    assert {row["reason"] for row in rows.values()} == {"not_article"}
 
 
 def test_max_pages_counts_distinct_articles(run_crawl, tmp_path):

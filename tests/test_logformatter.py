@@ -45,6 +45,5 @@ def test_log_level_names():
 
 def test_callbacks_return_no_value_from_generators():
     """Scrapy's per-response check of this is switched off (WARN_ON_GENERATOR_RETURN_VALUE)."""
-    for name in ("parse_robots", "parse_sitemap", "parse_feed", "parse_listing",
-                 "parse_article", "on_error"):
+    for name in ("parse_sitemap", "parse_feed", "parse_page", "on_error"):
         assert not is_generator_with_return_value(getattr(NewsSpider, name)), name

@@ -1,9 +1,16 @@
-"""The ``news`` spider: discover article URLs on each configured site and fetch them.
+"""The ``news`` spider: discover the pages of each configured site and fetch each of them once.
 
-It wires discovery (robots.txt ``Sitemap:`` lines, sitemaps and news sitemaps, RSS/Atom feeds,
-links on start pages), site boundaries and per-site limits. It has no parsing logic of its own:
-discovery is in ``crawler.discovery``, extraction in the pipelines. Every fetched article page
-leaves as a ``Page`` item; every failure as a ``Reject``.
+It wires discovery (sitemaps and news sitemaps, the ``Sitemap:`` lines of robots.txt, RSS/Atom
+feeds, links on pages), site boundaries and per-site limits to Scrapy. It has no parsing logic of
+its own (discovery is in ``crawler.discovery``, extraction in the pipelines) and no flow control
+of its own (``crawler.frontier``: what to fetch next, every URL once, ``max_pages``).
+
+Every HTML page it fetches (start pages, section pages, sitemap and feed entries, followed links)
+leaves as a ``Page`` item and is judged by what it holds: an article, a ``listing``, a
+``blocked`` wall, ``not_article``. Links are followed from any page, articles too, while its
+depth is below the site's ``follow_depth`` (start pages are depth 0; sitemap and feed entries
+are the site's own list of articles: their links are not followed). Every failure leaves as a
+``Reject``.
 
     scrapy crawl news [-a sites=sites.toml] [-a site=NAME] [-s OUTPUT_DIR=output]
 """
@@ -11,11 +18,10 @@ leaves as a ``Page`` item; every failure as a ``Reject``.
 from __future__ import annotations
 
 import secrets
-from collections import Counter, deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -25,19 +31,28 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery
+from crawler.frontier import Claimed, Frontier, Offered
 from crawler.guard import BlockedRequest, RedirectLoop
 from crawler.items import Page, Reject
+from crawler.redirects import AlreadyFetched, DeniedRedirect
 from crawler.responses import content_type, is_html
 from crawler.sites import Site, load_sites
 from crawler.state import StateStore, state_of
 from crawler.urls import canonicalize, host_of
 
-ARTICLE_PRIORITY = 10  # drain article requests first: the queue stays short on big sitemaps
-# Article requests of a site scheduled or downloading at a time. The rest of what discovery found
-# waits in the spider's backlog as (url, hints), a fifth of a Request's memory, and is released as
-# requests end: the scheduler stays short however large the sitemaps, and every site keeps
-# requests queued, so a crawl of many sites keeps all of them busy at their own polite rate.
-ARTICLES_AHEAD = 16
+PAGE_PRIORITY = 10  # drain page requests before more sitemaps: the queue stays short
+# Page requests of a site scheduled or downloading at a time. The rest of what discovery found
+# waits in the frontier as small tasks and is handed out as requests end: the scheduler stays
+# short however large the sitemaps, and every site keeps requests queued, so a crawl of many
+# sites keeps all of them busy at their own polite rate.
+PAGES_AHEAD = 16
+# Sitemaps and feeds may be as large as the sitemap protocol allows (50 MB uncompressed); the
+# page size cap (DOWNLOAD_MAXSIZE) stays for pages. They are parsed incrementally.
+SOURCE_META = {
+    "download_maxsize": discovery.SITEMAP_MAX_BYTES,
+    "download_warnsize": discovery.SITEMAP_MAX_BYTES,
+}
+_NO_HINTS = (None, None, None)  # (title, published, lastmod) of a page found by a link
 
 
 class NewsSpider(scrapy.Spider):
@@ -53,10 +68,8 @@ class NewsSpider(scrapy.Spider):
         self.crawl_id = f"{self.started_at:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
         self.sites: dict[str, Site] = {}
         self._by_host: dict[str, Site] = {}
-        self._queued: dict[str, set[str]] = {}  # article URLs queued per site (<= max_pages)
-        self._backlog: dict[str, deque[tuple[str, tuple[Any, ...]]]] = {}
-        self._ahead: Counter[str] = Counter()  # article requests out, per site
-        self._releasing: set[str] = set()  # sites whose backlog is being released right now
+        self.frontier = Frontier(ahead=PAGES_AHEAD)
+        self._sources: dict[str, list[Request]] = {}  # sitemaps robots.txt named, per site
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -64,10 +77,12 @@ class NewsSpider(scrapy.Spider):
         path = spider.sites_arg or crawler.settings.get("SITES_FILE")
         for site in load_sites(path, only=spider.site_arg):  # SitesError stops the run here
             spider.sites[site.name] = site
+            spider.frontier.add_site(site.name, site.max_pages)
             for host in site.hosts:
                 spider._by_host.setdefault(host, site)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)
         return spider
 
     @property
@@ -88,21 +103,32 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites.values():
-            for origin in sorted({_origin(u) for u in (*site.start_urls, *site.sitemaps)}):
-                yield self._request(site, urljoin(origin, "/robots.txt"), self.parse_robots)
             for url in site.sitemaps:
-                yield self._request(site, url, self.parse_sitemap)
+                if request := self._source(site, url, self.parse_sitemap):
+                    yield request
             for url in site.feeds:
-                yield self._request(site, url, self.parse_feed)
-            for url in site.start_urls:
-                yield self._request(site, url, self.parse_listing, depth=0)
+                if request := self._source(site, url, self.parse_feed):
+                    yield request
+            for url in site.start_urls:  # fetched every run: new links come from them
+                self._offer(site, canonicalize(url), 0, first=True, always=True)
+        for site in self.sites.values():
+            for request in self._next(site.name):
+                yield request
 
-    # ------------------------------------------------------------------ discovery
+    # ------------------------------------------------------------------ sitemaps and feeds
 
-    def parse_robots(self, response: Response, site: str) -> Iterator[Request]:
-        for url in discovery.sitemaps_from_robots(response.body, response.url):
+    def _robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """robots.txt was read (once per host, by Scrapy's middleware): fetch its sitemaps."""
+        site = self._owner(request.url)
+        lines = getattr(robotparser, "sitemap_lines", ())
+        if site is None or not lines:
+            return
+        parts = urlsplit(request.url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        for url in discovery.absolute_sitemaps(list(lines), robots_url):
             self._stat("discovery/robots_sitemaps")
-            yield self._request(self.sites[site], url, self.parse_sitemap)
+            if source := self._source(site, url, self.parse_sitemap):  # yielded by ``_next``
+                self._sources.setdefault(site.name, []).append(source)
 
     def parse_sitemap(self, response: Response, site: str) -> Iterator[Request | Reject]:
         found = discovery.parse_sitemap(response.body, response.url)
@@ -113,11 +139,13 @@ class NewsSpider(scrapy.Spider):
         now = datetime.now(UTC)
         for entry in found.entries:
             if found.kind == "index":
-                if discovery.is_fresh(entry, config.max_age_days, now):
-                    yield self._request(config, entry.url, self.parse_sitemap)
+                fresh = discovery.is_fresh(entry, config.max_age_days, now)
+                if fresh and (request := self._source(config, entry.url, self.parse_sitemap)):
+                    yield request
                 continue
             self._stat("discovery/sitemap_urls")
-            self._article(config, entry, now)
+            self._entry(config, entry, now)
+        yield from self._next(site)
 
     def parse_feed(self, response: Response, site: str) -> Iterator[Request | Reject]:
         entries = discovery.parse_feed(response.body, response.url)
@@ -128,108 +156,52 @@ class NewsSpider(scrapy.Spider):
         now = datetime.now(UTC)
         for entry in entries:
             self._stat("discovery/feed_urls")
-            self._article(self.sites[site], entry, now)
+            self._entry(self.sites[site], entry, now)
+        yield from self._next(site)
 
-    def parse_listing(self, response: Response, site: str, depth: int) -> Iterator[Request]:
-        if not isinstance(response, HtmlResponse) or not is_html(response):
-            return
-        config = self.sites[site]
-        for url in discovery.feed_links(response):
-            yield self._request(config, url, self.parse_feed)
-        now = datetime.now(UTC)
-        for url in discovery.page_links(response):
-            if self._owner(url) is not config or config.denies(url):
-                continue
-            if discovery.looks_like_article(url):
-                self._stat("discovery/links")
-                self._article(config, discovery.Entry(url=url), now)
-            elif depth < config.follow_depth and discovery.looks_like_listing(url):
-                yield self._request(config, url, self.parse_listing, depth=depth + 1)
-
-    def _article(self, site: Site, entry: discovery.Entry, now: datetime) -> None:
-        """Queue an article request for ``entry``, unless the site's rules or limits say no."""
+    def _entry(self, site: Site, entry: discovery.Entry, now: datetime) -> None:
+        """Offer a sitemap or feed entry, unless the site's rules or its date say no."""
         url = canonicalize(entry.url)
         if self._owner(url) is not site:
             self._stat("discovery/offsite")
-            return
-        if not site.allows(url):
+        elif not site.allows(url):
             self._stat("discovery/denied")
-            return
-        if not discovery.is_fresh(entry, site.max_age_days, now):
+        elif not discovery.is_fresh(entry, site.max_age_days, now):
             self._stat("discovery/too_old")
-            return
-        queued = self._queued.setdefault(site.name, set())
-        if url in queued:  # found again (a sitemap and a listing page): counts once
-            self._stat("discovery/found_again")
-            return
-        stored = self.state.lookup(url)
-        if stored is not None and not stored.changed_since(entry.lastmod):
-            self._stat("state/skipped_known")
-            return
-        if stored is not None:
-            self._stat("state/refetch_changed")
-        if len(queued) >= site.max_pages:
-            self._stat(f"site/{site.name}/max_pages_reached")
-            return
-        queued.add(url)
-        hints = (entry.title, entry.published, entry.lastmod)
-        self._backlog.setdefault(site.name, deque()).append((url, hints))
-        self._release(site.name)
+        else:  # the site's own list of articles: their links are not followed
+            hints = (entry.title, entry.published, entry.lastmod)
+            self._offer(site, url, site.follow_depth, hints, first=True)
 
-    def _release(self, site: str) -> int:
-        """Schedule article requests of ``site`` from its backlog up to ``ARTICLES_AHEAD`` out.
+    # ------------------------------------------------------------------ pages
 
-        Not re-entrant: a request the scheduler drops at once ends inside ``engine.crawl``; the
-        loop below then simply goes on, instead of a nested release per dropped URL, which a long
-        run of them would take past Python's recursion limit. (Article requests skip Scrapy's
-        dupefilter, ``_queued`` having kept repeats out, so only another scheduler or dupefilter
-        set in the settings would drop one.)"""
-        backlog, released = self._backlog.get(site), 0
-        if site in self._releasing:
-            return 0
-        self._releasing.add(site)
-        try:
-            while backlog and self._ahead[site] < ARTICLES_AHEAD:
-                url, (title, published, lastmod) = backlog.popleft()
-                hints = {"title": title, "published_at": published, "lastmod": lastmod}
-                self._ahead[site] += 1
-                released += 1
-                self.crawler.engine.crawl(Request(
-                    url,
-                    callback=self.parse_article,
-                    errback=self.on_error,
-                    cb_kwargs={"site": site, "hints": hints},
-                    priority=ARTICLE_PRIORITY,
-                    dont_filter=True,  # ``_queued`` has seen to it: no fingerprint kept per article
-                ))
-        finally:
-            self._releasing.discard(site)
-        return released
-
-    def _ended(self, site: str) -> None:
-        """An article request of ``site`` ended (page, failure, dropped): release the next."""
-        self._ahead[site] -= 1
-        self._release(site)
-
-    def _dropped(self, request: Request) -> None:
-        if request.callback == self.parse_article:  # a scheduler that drops one: see _release
-            self._ended(request.cb_kwargs["site"])
-
-    def _idle(self) -> None:
-        """A safety net: the crawl does not end while a backlog holds requests."""
-        if sum(self._release(site) for site in list(self._backlog)):
-            raise DontCloseSpider
-
-    # ------------------------------------------------------------------ articles
-
-    def parse_article(self, response: Response, site: str, hints: dict) -> Iterator[Page | Reject]:
-        self._ended(site)
+    def parse_page(
+        self, response: Response, site: str, depth: int, hints: dict
+    ) -> Iterator[Request | Page | Reject]:
+        """Any HTML page: follow its links within depth, then hand it to extraction."""
+        self.frontier.done(site)
+        config = self.sites[site]
         if not is_html(response):
             kind = response.headers.get(b"Content-Type", b"").decode("latin-1") or "no type"
             yield self._reject(response.url, site, "non_html", kind, response.status)
+            yield from self._next(site)
             return
-        self._stat("fetch/articles")
+        links = None  # read only where they are followed: parsing a page on the reactor and
+        if depth < config.follow_depth:  # reading its links takes about 5-10 ms
+            yield from self._feeds(response, config)
+            links = self._links(response, config)
+            for url in links:  # a page its site does not allow is fetched only to be read
+                if config.allows(url) or depth + 1 < config.follow_depth:
+                    self._stat("discovery/links")
+                    self._offer(config, url, depth + 1,
+                                first=discovery.looks_like_article(url))
+        yield from self._next(site)  # requests before the item: extraction takes a while
         url = canonicalize(response.url)
+        self.frontier.claim(url)  # where a meta refresh led, say: not to be fetched again
+        if not config.allows(url):
+            detail = f"{len(links or ())} links; not an article URL by the site's allow patterns"
+            yield self._reject(url, site, "listing", detail, response.status)
+            return
+        self._stat("fetch/articles")  # pages handed to extraction (the benchmark reads this)
         sources = (*response.request.meta.get("redirect_urls", ()), response.request.url)
         yield Page(
             url=url,
@@ -239,28 +211,113 @@ class NewsSpider(scrapy.Spider):
             content_type=content_type(response),
             http_status=response.status,
             fetched_at=datetime.now(UTC),
-            hints={k: v for k, v in hints.items() if v is not None},
+            hints=hints,
+            links=-1 if links is None else len(links),
+            probe=not hints and not discovery.looks_like_article(url),
         )
 
-    def on_error(self, failure: Failure) -> Iterator[Reject]:
-        """Every failed request of an article, sitemap, feed or start page becomes a reject."""
+    def _feeds(self, response: Response, site: Site) -> Iterator[Request]:
+        """Requests for the feeds the page announces (``<link rel=alternate>``), once each."""
+        if isinstance(response, HtmlResponse):
+            for feed in discovery.feed_links(response):
+                if request := self._source(site, feed, self.parse_feed):
+                    yield request
+
+    def _links(self, response: Response, site: Site) -> list[str]:
+        """The page's links to pages of its own site: canonical, once each, not denied."""
+        if not isinstance(response, HtmlResponse):
+            return []
+        found: dict[str, None] = {}
+        for link in discovery.page_links(response):
+            if self._owner(link) is not site or not discovery.is_page_url(link):
+                continue  # the cheap tests first: most links of a page are its menus'
+            url = canonicalize(link)
+            if self._owner(url) is site and not site.denies(url):
+                found.setdefault(url, None)
+        return list(found)
+
+    # ------------------------------------------------------------------ flow control
+
+    def _offer(self, site: Site, url: str, depth: int, hints: tuple = _NO_HINTS, *,
+               first: bool = False, always: bool = False) -> None:
+        """Offer a page to the frontier, unless an earlier run stored it unchanged (a start
+        page is offered ``always``)."""
+        if not always and not self.frontier.known(url):
+            stored = self.state.lookup(url)
+            if stored is not None and not stored.changed_since(hints[2]):
+                self._stat("state/skipped_known")
+                return
+            if stored is not None:
+                self._stat("state/refetch_changed")
+        offered = self.frontier.offer(site.name, url, depth, hints, first=first)
+        if offered is Offered.FOUND_AGAIN:  # a sitemap, a feed and a page: fetched once
+            self._stat("discovery/found_again")
+        elif offered is Offered.MAX_PAGES:
+            self._stat(f"site/{site.name}/max_pages_reached")
+
+    def _next(self, site: str) -> Iterator[Request]:
+        """Requests for the sitemaps robots.txt named and the pages of ``site`` the frontier
+        hands out now."""
+        yield from self._sources.pop(site, ())
+        for task in self.frontier.take(site):
+            title, published, lastmod = task.hints or _NO_HINTS
+            hints = {"title": title, "published_at": published, "lastmod": lastmod}
+            yield Request(
+                task.url,
+                callback=self.parse_page,
+                errback=self.on_error,
+                cb_kwargs={"site": site, "depth": task.depth,
+                           "hints": {k: v for k, v in hints.items() if v is not None}},
+                priority=PAGE_PRIORITY,
+                dont_filter=True,  # the frontier has seen to it: no fingerprint kept per page
+            )
+
+    def _source(self, site: Site, url: str, callback: Any) -> Request | None:
+        """A request for a sitemap or feed, unless this run fetched that URL already."""
+        url = canonicalize(url)
+        if self.frontier.claim(url) is Claimed.FETCHED:
+            self._stat("discovery/found_again")
+            return None
+        return Request(url, callback=callback, errback=self.on_error,
+                       cb_kwargs={"site": site.name}, meta=dict(SOURCE_META), dont_filter=True)
+
+    def _dropped(self, request: Request) -> None:
+        """A page request the scheduler dropped (only another scheduler would): next one."""
+        if request.callback == self.parse_page:
+            site = request.cb_kwargs["site"]
+            self.frontier.done(site)
+            for next_request in self._next(site):
+                self.crawler.engine.crawl(next_request)
+
+    def _idle(self) -> None:
+        """A safety net: the crawl does not end while the frontier (or robots.txt) holds
+        requests that no callback was left to yield."""
+        released = 0
+        for site in self.frontier.sites():
+            for request in self._next(site):
+                self.crawler.engine.crawl(request)
+                released += 1
+        if released:
+            raise DontCloseSpider
+
+    # ------------------------------------------------------------------ failures
+
+    def on_error(self, failure: Failure) -> Iterator[Request | Reject]:
+        """Every failed request of a page, sitemap or feed becomes a reject."""
         request = failure.request  # type: ignore[attr-defined]
         site = request.cb_kwargs.get("site")
-        if request.callback == self.parse_robots:
-            return  # a missing robots.txt is normal
-        if request.callback == self.parse_article:
-            self._ended(site)
+        page = request.callback == self.parse_page
+        if page:
+            self.frontier.done(site)
+        if isinstance(failure.value, AlreadyFetched):  # the redirect's source leads there too
+            chain = (*request.meta.get("redirect_urls", ()), request.url)
+            self.state.add_aliases({canonicalize(u) for u in chain}, failure.value.target)
         reason, detail, status = _failure_reason(failure)
         yield self._reject(request.url, site, reason, detail, status)
+        if page:
+            yield from self._next(site)
 
     # ------------------------------------------------------------------ helpers
-
-    def _request(self, site: Site, url: str, callback: Any, depth: int | None = None) -> Request:
-        kwargs: dict[str, Any] = {"site": site.name}
-        if depth is not None:
-            kwargs["depth"] = depth
-        return Request(canonicalize(url), callback=callback, errback=self.on_error,
-                       cb_kwargs=kwargs)
 
     def _owner(self, url: str) -> Site | None:
         return self._by_host.get(host_of(url))
@@ -272,11 +329,6 @@ class NewsSpider(scrapy.Spider):
 
     def _stat(self, key: str) -> None:
         self.crawler.stats.inc_value(f"newsclean/{key}")
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 _IGNORED = (  # Scrapy's IgnoreRequest messages -> reasons
@@ -291,11 +343,20 @@ def _failure_reason(failure: Failure) -> tuple[str, str, int | None]:
     exc = failure.value
     if isinstance(exc, HttpError):
         status = exc.response.status
+        from pipelines.pagekind import error_page_wall  # a regex module; here only on errors
+
+        wall = error_page_wall(status, exc.response.body)
+        if wall is not None:  # a challenge served as 403 or 503: the site blocks the crawler
+            return "blocked", f"HTTP {status}, {wall}", status
         return f"http_{status}", f"HTTP {status}", status
     if isinstance(exc, BlockedRequest):
         return "blocked_address", str(exc)[:300], None
     if isinstance(exc, RedirectLoop):
         return "redirect_loop", str(exc)[:300], None
+    if isinstance(exc, AlreadyFetched):
+        return "duplicate_url", str(exc)[:300], None
+    if isinstance(exc, DeniedRedirect):
+        return "denied", str(exc)[:300], None
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
         reason = next((r for k, r in _IGNORED if k in text), "ignored")
