@@ -105,6 +105,10 @@ class ReextractSpider(scrapy.Spider):
         """The per-site boilerplate rules, for the extract pipeline."""
         return self.sites[site].rules if site in self.sites else None
 
+    def timezone_for(self, site: str) -> str | None:
+        """The site's time zone for page times without an offset, as in a crawl."""
+        return self.sites[site].timezone if site in self.sites else None
+
     async def start(self) -> AsyncIterator[Page | Reject]:
         if self.interval > 0:
             self._progress = create_looping_call(self.log_progress)

@@ -135,7 +135,8 @@ def test_second_signal_writes_what_was_extracted(site: Site, tmp_path: Path, sig
     log: list[str] = []
     try:
         assert proc.stdout is not None
-        wait_for(proc.stdout, log, "Scraped from", times=3)  # the three are in the writer
+        # the front page (a ``listing`` reject) and the three articles are in the writer
+        wait_for(proc.stdout, log, "Scraped from", times=4)
         assert site.slow_waiting.is_set()
         proc.send_signal(sig)
         wait_for(proc.stdout, log, "shutting down gracefully")
@@ -146,9 +147,11 @@ def test_second_signal_writes_what_was_extracted(site: Site, tmp_path: Path, sig
         proc.kill()
     text = "".join(log)
     assert proc.returncode == 1, text[-3000:]
-    assert "forced shutdown: wrote the 3 rows" in text, text[-3000:]
+    assert "forced shutdown: wrote the 4 rows" in text, text[-3000:]
     table = ds.dataset(out / "articles", partitioning="hive").to_table()
     assert sorted(table.column("title").to_pylist()) == ["Story 1", "Story 2", "Story 3"]
+    rejects = ds.dataset(out / "rejects", partitioning="hive").to_table()
+    assert rejects.column("reason").to_pylist() == ["listing"]
     with contextlib.closing(sqlite3.connect(out / "state.sqlite")) as db:
         assert db.execute("select count(*) from articles").fetchone() == (3,)
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
