@@ -95,6 +95,10 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does n
 PRUNE_TAGS = ("div", "section", "aside", "form", "ul", "ol", "p", "figure")
 PRUNE_MAX_SHARE = 0.2  # never prune an element holding more of the page's <p> text than this
 PRUNE_MIN_GUARD = 400  # characters: ... unless that is less than this (short pages)
+PRUNE_BUDGET = 0.35  # all rules together never take more than this share of the page's <p> text
+STORY_SHARE = 0.6  # an element whose words are mostly in the page's articleBody is the story
+STORY_MIN_WORDS = 8  # ... when it holds at least this many words
+PROSE_MAX_LINKS = 0.5  # a paragraph with more of its words in links is a teaser, not prose
 PROMO_BOX_MAX_WORDS = 60  # a box around a subscribe link is a promo when it is this small
 SHORT = 12  # words: a line of page chrome (share, ad label, button, list heading)
 PROMO_MAX_WORDS = 40  # words: a call to action is never longer
@@ -133,6 +137,7 @@ class Pruned:
     removed: list[str] = field(default_factory=list)
     paywall_text: bool = False  # a removed element held a paywall notice
     truncated: bool = False  # ... and no article prose follows it
+    held: bool = False  # the page budget held: what the rules chose was too much of the story
 
 
 @dataclass
@@ -302,6 +307,21 @@ def _p_chars(node: HtmlElement) -> int:
     return len("".join(_P_TEXT(node)))
 
 
+def paragraph_chars(node: HtmlElement) -> int:
+    """Characters of text inside ``<p>`` elements under ``node``."""
+    return _p_chars(node)
+
+
+def article_body(objects: Iterable[dict]) -> str:
+    """The page's longest JSON-LD ``articleBody`` (the publisher's own story text), or ``""``."""
+    best = ""
+    for obj in objects:
+        body = obj.get("articleBody")
+        if isinstance(body, str) and len(body) > len(best):
+            best = body
+    return _norm(best)
+
+
 def _inside(node: HtmlElement, chosen: dict) -> bool:
     return node in chosen or any(parent in chosen for parent in node.iterancestors())
 
@@ -321,7 +341,11 @@ def _promo_box(anchor: HtmlElement, guard: _Guard) -> HtmlElement | None:
 
 
 def prune_tree(
-    tree: HtmlElement, rules: SiteRules | None = None, *, protect: tuple[str, ...] = ()
+    tree: HtmlElement,
+    rules: SiteRules | None = None,
+    *,
+    protect: tuple[str, ...] = (),
+    story: str = "",
 ) -> Pruned:
     """Remove promo elements from ``tree`` in place; return the text of what was removed.
 
@@ -347,20 +371,64 @@ def prune_tree(
             if concept:
                 marked.append((node, concept))
     guard = _Guard(tree, headlines, protect, rules.keep_selectors)
+    evidence = _Evidence(story)
     chosen: dict[HtmlElement, str] = {}
     for selector in rules.remove_selectors:
         for node in _select(tree, selector):
             if guard.allows(node, explicit=True):
                 chosen.setdefault(node, "site")
     for node, concept in marked:
-        if not _inside(node, chosen) and guard.allows(node):
+        if not _inside(node, chosen) and guard.allows(node) and not evidence.story_like(node):
             chosen[node] = concept
     for anchor in anchors:
         if words(anchor.text_content()) <= 6:
             box = _promo_box(anchor, guard)
-            if box is not None:
+            if box is not None and not evidence.story_like(box):
                 chosen.setdefault(box, "promo-box")
-    return _drop(chosen)
+    top = [node for node in chosen if not any(p in chosen for p in node.iterancestors())]
+    if sum(_p_chars(node) for node in top) > max(PRUNE_BUDGET * _p_chars(guard.page),
+                                                  PRUNE_MIN_GUARD):
+        return Pruned(held=True)  # one budget for all rules: too much of the page, none of it
+    return _drop({node: chosen[node] for node in top})
+
+
+class _Evidence:
+    """Whether an element's text reads as the story rather than as what its markup names.
+
+    Prose (a paragraph of ``BODY_LINE`` words or more, mostly not link text, without promo or
+    paywall wording) or text that the page's JSON-LD ``articleBody`` holds is the story, whatever
+    the element's class says (Condé Nast marks each body paragraph ``paywall``).
+    """
+
+    def __init__(self, story: str) -> None:
+        self.story = frozenset(_WORD.findall(story.casefold())) if story else frozenset()
+
+    def story_like(self, node: HtmlElement) -> bool:
+        paragraphs = [node] if node.tag == "p" else list(node.iter("p"))
+        for p in paragraphs:
+            text = p.text_content()
+            n_words = words(text)
+            if n_words < BODY_LINE:
+                continue
+            linked = sum(words(a.text_content()) for a in p.iter("a"))
+            if linked <= PROSE_MAX_LINKS * n_words and not _promo_wording(text):
+                return True
+        if self.story:
+            tokens = _WORD.findall(node.text_content().casefold())
+            if len(tokens) >= STORY_MIN_WORDS:
+                inside = sum(token in self.story for token in tokens)
+                if inside >= STORY_SHARE * len(tokens) and not _promo_wording(
+                    node.text_content()
+                ):
+                    return True
+        return False
+
+
+def _promo_wording(text: str) -> bool:
+    """Some line of ``text`` holds promo or paywall wording (any concept's phrases)."""
+    return any(
+        promo_kind(line) is not None for line in text.splitlines() if words(line) <= PROMO_MAX_WORDS
+    ) or promo_kind(text) is not None
 
 
 def _drop(chosen: dict[HtmlElement, str]) -> Pruned:

@@ -48,11 +48,15 @@ from pipelines import boilerplate, metadata
 EXTRACTOR_VERSION = f"newsclean-0.1+trafilatura-{version('trafilatura')}"
 MIN_WORDS = 40  # below this, a page is a stub, a teaser or a front, not an article
 MAX_LINK_SHARE = 0.5  # above this share of words in links, a page is a list of headlines
+# a fast result under this share of the page's <p> text or of its articleBody missed text: the
+# full cascade (bench/NOTES.md: 0.6 recovers nearly all the recall of always running it)
+FAST_SHORT = 0.6
 
 # One options object, built once; trafilatura's package-wide config is never touched. ``fast``:
 # trafilatura's own cascade without its readability/jusText comparison, which costs a third of
-# the extraction time; ``extract_article`` runs the full cascade only on a page whose fast result
-# reads as a list of links (``FULL``). Metadata is read separately, only for pages that pass.
+# the extraction time; ``extract_article`` runs the full cascade (``FULL``) on a page whose fast
+# result reads as a missed story (``main_text``). Metadata is read separately, only for pages
+# that pass.
 OPTIONS = Extractor(output_format="txt", fast=True, comments=False, tables=True)
 FULL = Extractor(output_format="txt", fast=False, comments=False, tables=True)
 DATE_PARAMS = {
@@ -84,6 +88,7 @@ class Article:
     paywalled: bool | None = None
     truncated: bool | None = None
     boilerplate: list[str] = field(default_factory=list)
+    guard_held: bool = False  # the layer's page budget held: it removed nothing from the markup
 
     @property
     def word_count(self) -> int:
@@ -167,9 +172,10 @@ def article_of(
     objects = metadata.json_ld(tree)  # read once: the dates and the paywall markup use it
     dates = metadata.page_dates(tree, objects)
     gate = boilerplate.paywall_markup(tree, objects)
-    pruned = boilerplate.prune_tree(tree, rules, protect=gate.selectors)
+    story = boilerplate.article_body(objects)
+    pruned = boilerplate.prune_tree(tree, rules, protect=gate.selectors, story=story)
     links = link_texts(tree)
-    body = main_text(tree, url, links)
+    body = main_text(tree, url, links, story)
     if body is None:
         return None
     paragraphs, headings = body
@@ -200,22 +206,47 @@ def article_of(
         paywalled=bool(gate.paywalled) or pruned.paywall_text or cleaned.paywall_text,
         truncated=gate.truncated or pruned.truncated or cleaned.truncated,
         boilerplate=[*pruned.removed, *cleaned.removed],
+        guard_held=pruned.held,
     )
 
 
 def main_text(
-    tree: lxml_html.HtmlElement, url: str, links: set[str]
+    tree: lxml_html.HtmlElement, url: str, links: set[str], story: str = ""
 ) -> tuple[list[str], list[str]] | None:
     """trafilatura's main text of the page as paragraphs, and the text of its headings.
 
-    The fast cascade first; when its result reads as a list of links (a menu or a link farm
-    caught instead of the story), the full cascade, which compares with readability and
-    jusText; ``None`` when neither finds text.
+    The fast cascade first; the full cascade, which compares with readability and jusText, when
+    the fast result reads as a missed story: none, a list of links (a menu or a link farm caught
+    instead of the story), or much shorter than the page's paragraph text or its JSON-LD
+    ``articleBody`` (``story``). ``None`` when neither finds text.
     """
     found = _body(tree, url, OPTIONS)
-    if found is not None and link_share(links, found[0]) > MAX_LINK_SHARE:
-        found = _body(tree, url, full_options(metadata.html_lang(tree))) or found
-    return found
+    if not _missed(tree, found, links, story):
+        return found
+    full = _body(tree, url, full_options(metadata.html_lang(tree)))
+    return full if full is not None else found
+
+
+def _chars(lines: list[str]) -> int:
+    return sum(len(line) for line in lines)
+
+
+def _missed(
+    tree: lxml_html.HtmlElement,
+    found: tuple[list[str], list[str]] | None,
+    links: set[str],
+    story: str,
+) -> bool:
+    """The fast result reads as a story missed: the signals that send a page to ``FULL``."""
+    if found is None:
+        return True
+    if link_share(links, found[0]) > MAX_LINK_SHARE:
+        return True
+    chars = _chars(found[0])
+    if story and chars < FAST_SHORT * len(story):
+        return True
+    body = tree.find("body")
+    return chars < FAST_SHORT * boilerplate.paragraph_chars(body if body is not None else tree)
 
 
 def full_options(language: str | None) -> Extractor:
@@ -405,6 +436,8 @@ class ExtractPipeline:
         if found is None:
             return self._reject(item, "not_article", "no article text found")
         self.stats.inc_value("newsclean/extract/articles")
+        if found.get("guard_held"):
+            self.stats.inc_value("newsclean/boilerplate/guard_held")
         return ArticleRow(
             row=build_row(item, found, getattr(spider, "crawl_id", None)),
             aliases=item.aliases,
