@@ -86,6 +86,12 @@ _MARKUP_PARTS = tuple(
 )
 _ATTR_SPLIT = re.compile(r"[\s_-]+")
 _WORD = re.compile(r"\w+")
+# scripts written without spaces between words: Thai, Lao, Burmese, Khmer; kana, Han, half-width
+_SEA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_UNSPACED_RUN = re.compile(f"[{_SEA}]+|[{_CJK}]+")
+_UNSPACED_CHAR = re.compile(f"[{_SEA}{_CJK}]")
+_SOUTHEAST_ASIAN = re.compile(f"[{_SEA}]")
 _LIST_MARK = re.compile(r"^(?:[-–—•*·>|]+|\d{1,2}[.)])\s+")
 _END_PUNCT = re.compile(r"[.!?…:;\"”»)]$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does not end like prose
@@ -110,6 +116,8 @@ DATELINE_MAX_WORDS = 15
 TOP_LINES = 4  # headline, standfirst and dateline sit in the first lines, before any prose
 REPEAT_MIN_WORDS = 10  # shorter repeats are section heads, separators, interview questions
 BIO_TAIL = 3  # a bio is one of the last lines
+CJK_CHARS_PER_WORD = 2  # Chinese and Japanese words average 1.5-2 characters
+SEA_CHARS_PER_WORD = 4  # Thai, Lao, Khmer, Burmese: about 4 characters a word
 
 
 @dataclass(frozen=True)
@@ -151,7 +159,25 @@ class Filtered:
 
 
 def words(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words of ``text``: ``\\w+`` tokens, and in scripts written without spaces between words
+    (Chinese, Japanese, Thai, Lao, Khmer, Burmese), an estimate from the characters: one word
+    per ``CJK_CHARS_PER_WORD`` Han / kana and per ``SEA_CHARS_PER_WORD`` Thai-like characters,
+    where ``\\w+`` would read a whole sentence as one word."""
+    if text.isascii() or not _UNSPACED_RUN.search(text):
+        return len(_WORD.findall(text))
+    count = len(_WORD.findall(_UNSPACED_RUN.sub(" ", text)))
+    for run in _UNSPACED_RUN.findall(text):
+        per = SEA_CHARS_PER_WORD if _SOUTHEAST_ASIAN.match(run) else CJK_CHARS_PER_WORD
+        count += -(-len(run) // per)
+    return count
+
+
+def tokens(text: str) -> list[str]:
+    """Casefolded ``\\w+`` tokens, unspaced scripts split per character (for overlap tests)."""
+    text = text.casefold()
+    if not text.isascii() and _UNSPACED_RUN.search(text):
+        text = _UNSPACED_CHAR.sub(" \\g<0> ", text)
+    return _WORD.findall(text)
 
 
 def _norm(text: str) -> str:
@@ -401,7 +427,7 @@ class _Evidence:
     """
 
     def __init__(self, story: str) -> None:
-        self.story = frozenset(_WORD.findall(story.casefold())) if story else frozenset()
+        self.story = frozenset(tokens(story)) if story else frozenset()
 
     def story_like(self, node: HtmlElement) -> bool:
         paragraphs = [node] if node.tag == "p" else list(node.iter("p"))
@@ -414,10 +440,10 @@ class _Evidence:
             if linked <= PROSE_MAX_LINKS * n_words and not _promo_wording(text):
                 return True
         if self.story:
-            tokens = _WORD.findall(node.text_content().casefold())
-            if len(tokens) >= STORY_MIN_WORDS:
-                inside = sum(token in self.story for token in tokens)
-                if inside >= STORY_SHARE * len(tokens) and not _promo_wording(
+            found = tokens(node.text_content())
+            if len(found) >= STORY_MIN_WORDS:
+                inside = sum(token in self.story for token in found)
+                if inside >= STORY_SHARE * len(found) and not _promo_wording(
                     node.text_content()
                 ):
                     return True
@@ -482,7 +508,7 @@ def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 def _top_rule(line: str, key: tuple[str, ...], context: _Context, index: int) -> str | None:
     """Headline, standfirst or dateline repeated above the article text."""
-    n_words = len(key)
+    n_words = words(line)
     if n_words <= HEADLINE_MAX_WORDS:
         if context.title and _similar(key, context.title):
             return "headline"
@@ -577,7 +603,7 @@ def filter_paragraphs(
     top = True
     for index, line in enumerate(lines):
         key = _key(line)
-        n_words = len(key)  # ``words(line)``, up to casefold splitting a rare letter (İ)
+        n_words = words(line)
         rule: str | None = None
         if top and index < TOP_LINES and (rule := _top_rule(line, key, context, index)):
             pass

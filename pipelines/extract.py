@@ -92,7 +92,8 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return len(_WORD.findall(self.text))
+        """Words of the text; in Chinese, Japanese, Thai... estimated (``boilerplate.words``)."""
+        return boilerplate.words(self.text)
 
     @property
     def content_hash(self) -> str:
@@ -279,13 +280,13 @@ def _body(
 
 
 def word_count(lines: list[str]) -> int:
-    return sum(len(_WORD.findall(line)) for line in lines)
+    return sum(boilerplate.words(line) for line in lines)
 
 
 def has_words(lines: list[str], count: int) -> bool:
     """``word_count(lines) >= count``, reading only as many lines as it takes."""
     for line in lines:
-        count -= len(_WORD.findall(line))
+        count -= boilerplate.words(line)
         if count <= 0:
             return True
     return count <= 0
@@ -312,8 +313,9 @@ def link_share(links: set[str], lines: list[str], total: int | None = None) -> f
     if not total:
         return 0.0
     folded = " ".join(" ".join(lines).split())
-    linked = sum(len(_WORD.findall(a)) for a in links if len(a) > 15 and a in folded)
-    linked += sum(len(_WORD.findall(line)) for line in lines if len(line) <= 15 and line in links)
+    words = boilerplate.words
+    linked = sum(words(a) for a in links if len(a) > 15 and a in folded)
+    linked += sum(words(line) for line in lines if len(line) <= 15 and line in links)
     return min(linked / total, 1.0)
 
 
