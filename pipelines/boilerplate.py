@@ -486,7 +486,7 @@ def promo_kind(line: str) -> str | None:
     The benchmark's detector of promo lines left in output; the filter adds position and shape.
     """
     line = _norm(line)
-    for concept in ("paywall", "subscribe", "newsletter", "ad", "consent"):
+    for concept in ("paywall", "subscribe", "newsletter", "app", "ad", "consent"):
         if PHRASE[concept].search(line):
             return concept
     return None
@@ -530,11 +530,11 @@ def _line_rule(line: str, n_words: int, index: int, count: int) -> str | None:
     """The rule that calls one line boilerplate by wording, shape and position, or None."""
     if n_words <= SHORT:
         bare = _LIST_MARK.sub("", line)
-        for concept in ("ad", "share", "cta", "consent"):
+        for concept in ("ad", "share", "cta"):
             if PHRASE[concept].search(bare):
                 return concept
     if n_words <= PROMO_MAX_WORDS:
-        for concept in ("subscribe", "newsletter", "affiliate"):
+        for concept in ("subscribe", "newsletter", "app", "consent", "affiliate"):
             if PHRASE[concept].search(line) and not REPORTING.search(line):
                 return concept
     if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
@@ -635,7 +635,7 @@ def filter_paragraphs(
             out.kept.append(line)
             continue
         in_list = in_list and rule in ("related", "tags")
-        in_block = rule in ("subscribe", "newsletter", "cta", "promo-block", "paywall")
+        in_block = rule in ("subscribe", "newsletter", "app", "cta", "promo-block", "paywall")
         if in_block and out.kept and _joins_block(out.kept[-1], words(out.kept[-1])):
             out.removed.append(f"promo-block: {out.kept.pop()}")
         out.removed.append(f"{rule}: {line}")
