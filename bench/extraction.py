@@ -391,6 +391,7 @@ def lost_by_rule(cases: list[Case], by_key: dict[str, dict]) -> None:
     lost_words: Counter[str] = Counter()
     for case in cases:
         gold = f" {_fold(case.body)} "
+        kept = f" {_fold(by_key[case.key]['text'].get('newsclean', ''))} "
         for entry in by_key[case.key].get("removed", []):
             head, _, text = entry.partition(": ")
             if head == "markup" or head.startswith("markup:"):  # "markup:concept: text"
@@ -400,12 +401,13 @@ def lost_by_rule(cases: list[Case], by_key: dict[str, dict]) -> None:
                 rule = head
             removed[rule] += 1
             key = _fold(text)
-            if key and f" {key} " in gold and len(key.split()) >= 3:
+            if key and f" {key} " in gold and f" {key} " not in kept and len(key.split()) >= 3:
                 lost_lines[rule] += 1
                 lost_words[rule] += len(key.split())
     if not removed:
         return
-    print("removed by rule (lines; of which in the ground truth: lines / words):")
+    print("removed by rule (lines; of which the ground truth holds and the output lacks: "
+          "lines / words):")
     for rule, count in removed.most_common():
         print(f"    {rule:<24}{count:>6}{lost_lines[rule]:>6} /{lost_words[rule]:>6}")
 

@@ -507,13 +507,12 @@ def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _top_rule(line: str, key: tuple[str, ...], context: _Context, index: int) -> str | None:
-    """Headline, standfirst or dateline repeated above the article text."""
+    """Headline or dateline repeated above the article text (a standfirst is the story's: it
+    stays, as the publishers' own parsers and both recent annotated sets keep it)."""
     n_words = words(line)
     if n_words <= HEADLINE_MAX_WORDS:
         if context.title and _similar(key, context.title):
             return "headline"
-        if context.description and line in context.headings and _similar(key, context.description):
-            return "standfirst"
         if not context.title and index == 0 and _heading_shaped(line, context.lines):
             return "headline"
     if n_words <= DATELINE_MAX_WORDS and PHRASE["dateline"].search(line):
@@ -587,7 +586,7 @@ def filter_paragraphs(
     """Drop promo / paywall paragraphs from extracted text; flag a paywall tail.
 
     ``description`` (the page's meta description) and ``headings`` (the lines that were headings
-    in the extracted body) let the filter tell a standfirst repeated above the text.
+    in the extracted body) are kept for callers; a standfirst is part of the story and stays.
     """
     lines = [_norm(p) for p in paragraphs if p and p.strip()]
     context = _Context(

@@ -51,6 +51,7 @@ MAX_LINK_SHARE = 0.5  # above this share of words in links, a page is a list of 
 # a fast result under this share of the page's <p> text or of its articleBody missed text: the
 # full cascade (bench/NOTES.md: 0.6 recovers nearly all the recall of always running it)
 FAST_SHORT = 0.6
+FAST_SHORT_VISIBLE = 0.2  # ... or under this share of all the page's visible text
 
 # One options object, built once; trafilatura's package-wide config is never touched. ``fast``:
 # trafilatura's own cascade without its readability/jusText comparison, which costs a third of
@@ -218,8 +219,10 @@ def main_text(
 
     The fast cascade first; the full cascade, which compares with readability and jusText, when
     the fast result reads as a missed story: none, a list of links (a menu or a link farm caught
-    instead of the story), or much shorter than the page's paragraph text or its JSON-LD
-    ``articleBody`` (``story``). ``None`` when neither finds text.
+    instead of the story), or much shorter than the page's paragraph text, its JSON-LD
+    ``articleBody`` (``story``) or its visible text (a story set in ``<div>``s, not ``<p>``s).
+    ``None`` when neither finds text. Measured in bench/NOTES.md: it gets the full cascade's
+    recall for 0.9 of its time.
     """
     found = _body(tree, url, OPTIONS)
     if not _missed(tree, found, links, story):
@@ -247,7 +250,16 @@ def _missed(
     if story and chars < FAST_SHORT * len(story):
         return True
     body = tree.find("body")
-    return chars < FAST_SHORT * boilerplate.paragraph_chars(body if body is not None else tree)
+    body = body if body is not None else tree
+    if chars < FAST_SHORT * boilerplate.paragraph_chars(body):
+        return True
+    return chars < FAST_SHORT_VISIBLE * len("".join(_VISIBLE_TEXT(body)))
+
+
+# the page's text outside scripts and styles, spaces included (a cheap upper bound of its text)
+_VISIBLE_TEXT = etree.XPath(
+    "descendant::text()[not(ancestor::script) and not(ancestor::style)]"
+)
 
 
 def full_options(language: str | None) -> Extractor:

@@ -403,10 +403,6 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "paywall": {
         "en": (r"^log in or create an account to continue\b",),
         "fr": (r"^il vous reste \d+(?:[.,]\d+)? ?% de (?:cet|l') ?article",),
-        "es": (
-            r"^(?:esta|este) (?:funcionalidad|función|contenido|artículo|noticia) es "
-            r"(?:sólo |solo |exclusiv[oa] )?para (?:suscriptores|socios|abonados)",
-        ),
         "it": (
             r"^(?:questo |l')?(?:articolo|contenuto) è (?:riservato|disponibile) (?:solo )?"
             r"(?:agli|per gli) abbonati",
@@ -469,7 +465,6 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "ms": (r"^(?:artikel|kandungan) ini (?:hanya )?untuk (?:pelanggan|ahli)\b",),
         "sw": (r"^(?:habari|makala) hii ni kwa wanachama\b", r"^(?:ili )?kuendelea kusoma\b"),
         "ja": (
-            r"^有料会員(?:になると|登録|限定)",
             r"^(?:この記事の)?続きは(?:有料)?会員",
             r"^(?:残り|あと)\d+文字",
         ),
@@ -495,7 +490,11 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"^(?:hat ihnen|hat dir) (?:dieser|der) (?:artikel|beitrag|text) gefallen\b",
             r"\bunterstütze?n? (?:sie )?uns (?:bitte )?(?:mit einer spende|jetzt)\b",
         ),
-        "es": (r"^(?:suscribete|suscribase|suscríbete|suscríbase)\b",),
+        "es": (
+            r"^(?:suscribete|suscribase|suscríbete|suscríbase)\b",
+            r"^(?:esta|este) (?:funcionalidad|función) es (?:sólo |solo |exclusiv[oa] )?para "
+            r"(?:suscriptores|socios|abonados)",
+        ),
         "it": (
             r"^(?:abbonati|abbonarsi|iscriviti|accedi|registrati)\b",
             r"^(?:sostieni|sostenete) (?:il nostro |il )?giornalismo\b",
@@ -520,7 +519,10 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "hi": (r"^(?:सब्सक्राइब करें|लॉग ?इन करें|रजिस्टर करें)",),
         "ms": (r"^(?:langgan sekarang|log masuk|daftar sekarang)\b",),
         "sw": (r"^(?:jiandikishe|jisajili)\b",),
-        "ja": (r"^(?:今すぐ)?(?:購読|会員登録|ログイン)(?:する|はこちら|して)",),
+        "ja": (
+            r"^(?:今すぐ)?(?:購読|会員登録|ログイン)(?:する|はこちら|して)",
+            r"^有料会員(?:になると|登録)",
+        ),
         "zh": (r"^(?:立即)?(?:訂閱|订阅|登入|登录|註冊|注册)(?:$|[!！。 ])",),
         "ko": (r"^(?:구독하기|로그인|회원가입)",),
     },
