@@ -51,7 +51,7 @@ MAX_LINK_SHARE = 0.5  # above this share of words in links, a page is a list of 
 # a fast result under this share of the page's <p> text or of its articleBody missed text: the
 # full cascade (bench/NOTES.md: 0.6 recovers nearly all the recall of always running it)
 FAST_SHORT = 0.6
-FAST_SHORT_VISIBLE = 0.2  # ... or under this share of all the page's visible text
+FAST_SHORT_VISIBLE = 0.4  # ... or under this share of all the page's visible text
 
 # One options object, built once; trafilatura's package-wide config is never touched. ``fast``:
 # trafilatura's own cascade without its readability/jusText comparison, which costs a third of
