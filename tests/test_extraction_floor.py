@@ -20,7 +20,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 BENCH_ROOT = REPO.parent / "shared" / "bench"
 SETS = ("news-dev", "wcxb-dev", "aeb-dev")
-WCXB_STEP = 4
+WCXB_STEP = 3
 RECALL_SLACK = 0.005
 
 pytestmark = pytest.mark.skipif(
