@@ -73,7 +73,6 @@ PHRASE = {
 REPORTING = re.compile(_alternation(_by_language(vocabulary.REPORTING)), re.IGNORECASE)
 READER = re.compile(_alternation(_by_language(vocabulary.READER)))
 PROMO_HREF = re.compile(vocabulary.PROMO_HREF, re.IGNORECASE)
-NEWSLETTER_WORD = re.compile(vocabulary.NEWSLETTER_WORD, re.IGNORECASE)
 # attribute vocabulary: word sequences (as tuples) and substrings, each to its concept
 _MARKUP_WORDS = {
     tuple(word.split("-")): concept
@@ -537,13 +536,6 @@ def _line_rule(line: str, n_words: int, index: int, count: int) -> str | None:
         for concept in ("subscribe", "newsletter", "app", "consent", "affiliate"):
             if PHRASE[concept].search(line) and not REPORTING.search(line):
                 return concept
-    if (
-        n_words <= PROMO_MAX_WORDS
-        and NEWSLETTER_WORD.search(line)
-        and READER.search(line)
-        and not REPORTING.search(line)
-    ):
-        return "newsletter"
     if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
         return "share"
     if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_LIST_MARK.sub("", line)):

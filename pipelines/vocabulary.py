@@ -631,10 +631,3 @@ def _merge(into: dict, more: dict) -> None:
 _merge(PHRASES, MORE_PHRASES)
 _merge(REPORTING, MORE_REPORTING)
 _merge(READER, MORE_READER)
-
-# The word for a newsletter, any language: a short line that holds it and addresses the reader
-# (``READER``), without reporting (``REPORTING``), is a newsletter pitch.
-NEWSLETTER_WORD = (
-    r"newsletter|nieuwsbrief|nyhetsbrev|nyhedsbrev|uutiskirje|bülten|рассылк|boletín|"
-    r"ニュースレター|メルマガ|뉴스레터|通讯|電子報"
-)

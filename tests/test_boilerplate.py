@@ -540,15 +540,9 @@ def test_reporting_on_subscriptions_stays(line: str) -> None:
     assert kept([PROSE["en"][0], line, PROSE["en"][1]]) == [PROSE["en"][0], line, PROSE["en"][1]]
 
 
-@pytest.mark.parametrize(
-    "line",
-    [
-        "Der BR24 Newsletter informiert Sie immer montags bis freitags über das Wichtigste.",
-        "Sie mögen den Tag kompakt? Dann sind Sie beim täglichen Newsletter richtig.",
-        "Our morning newsletter brings you the day's five stories before breakfast.",
-    ],
-)
-def test_a_newsletter_pitch_to_the_reader_goes(line: str) -> None:
+
+def test_a_newsletter_pitch_to_the_reader_goes() -> None:
+    line = "Der BR24 Newsletter informiert Sie immer montags bis freitags über das Wichtigste."
     assert kept([PROSE["de"][0], line, PROSE["de"][1]]) == [PROSE["de"][0], PROSE["de"][1]]
 
 
