@@ -401,7 +401,12 @@ READER: dict[str, tuple[str, ...]] = {
 # promos are made of in every language; anchored at the start of the line, like the rest.
 MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "paywall": {
-        "en": (r"^log in or create an account to continue\b",),
+        "en": (
+            r"^log in or create an account to continue\b",
+            r"\b(?:has )?(?:gifted you|shared) this (?:subscriber-only |exclusive )?"
+            r"(?:article|story) with you\b|\bgifted (?:you )?this (?:article|story)\b",
+        ),
+        "de": (r"\bschenkt (?:dir|ihnen) diesen (?:artikel|beitrag|text)\b",),
         "fr": (r"^il vous reste \d+(?:[.,]\d+)? ?% de (?:cet|l') ?article",),
         "it": (
             r"^(?:questo |l')?(?:articolo|contenuto) è (?:riservato|disponibile) (?:solo )?"

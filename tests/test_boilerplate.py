@@ -522,6 +522,8 @@ def test_words_of_unspaced_scripts_are_counted_from_characters() -> None:
         ("Подпишитесь на нашу рассылку", "subscribe"),
         ("Zapisz się do naszego newslettera", "newsletter"),
         ("Reklama", "ad"),
+        ("Ein Mitglied schenkt dir diesen Artikel.", "paywall"),
+        ("A subscriber has gifted you this article.", "paywall"),
         ("광고", "ad"),
     ],
 )
