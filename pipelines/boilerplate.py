@@ -163,13 +163,18 @@ def words(text: str) -> int:
     (Chinese, Japanese, Thai, Lao, Khmer, Burmese), an estimate from the characters: one word
     per ``CJK_CHARS_PER_WORD`` Han / kana and per ``SEA_CHARS_PER_WORD`` Thai-like characters,
     where ``\\w+`` would read a whole sentence as one word."""
-    if text.isascii() or not _UNSPACED_RUN.search(text):
+    if _spaced(text):
         return len(_WORD.findall(text))
     count = len(_WORD.findall(_UNSPACED_RUN.sub(" ", text)))
     for run in _UNSPACED_RUN.findall(text):
         per = SEA_CHARS_PER_WORD if _SOUTHEAST_ASIAN.match(run) else CJK_CHARS_PER_WORD
         count += -(-len(run) // per)
     return count
+
+
+def _spaced(text: str) -> bool:
+    """``text`` holds no character of a script written without spaces (cheap test first)."""
+    return text.isascii() or max(text) < "\u0e00" or not _UNSPACED_RUN.search(text)
 
 
 def tokens(text: str) -> list[str]:
@@ -314,19 +319,27 @@ class _Guard:
                 self.kept.update(node.iter())
         body = tree.find("body")
         self.page = body if body is not None else tree
+        self.chars: dict[HtmlElement, int] = {}
 
     @cached_property
     def limit(self) -> float:
         """Most paragraph text an element may hold; read only for elements above the floor."""
-        return max(PRUNE_MAX_SHARE * _p_chars(self.page), PRUNE_MIN_GUARD)
+        return max(PRUNE_MAX_SHARE * self.p_chars(self.page), PRUNE_MIN_GUARD)
 
     def allows(self, node: HtmlElement, *, explicit: bool = False) -> bool:
         if node in self.ancestors or node in self.kept:
             return False
         if explicit:
             return True
-        chars = _p_chars(node)
+        chars = self.p_chars(node)
         return chars <= PRUNE_MIN_GUARD or chars <= self.limit
+
+    def p_chars(self, node: HtmlElement) -> int:
+        """``_p_chars(node)``, read once per element (the budget reads it again)."""
+        chars = self.chars.get(node)
+        if chars is None:
+            chars = self.chars[node] = _p_chars(node)
+        return chars
 
 
 def _p_chars(node: HtmlElement) -> int:
@@ -412,8 +425,8 @@ def prune_tree(
             if box is not None and not evidence.story_like(box):
                 chosen.setdefault(box, "promo-box")
     top = [node for node in chosen if not any(p in chosen for p in node.iterancestors())]
-    if sum(_p_chars(node) for node in top) > max(PRUNE_BUDGET * _p_chars(guard.page),
-                                                  PRUNE_MIN_GUARD):
+    if sum(guard.p_chars(node) for node in top) > max(PRUNE_BUDGET * guard.p_chars(guard.page),
+                                                       PRUNE_MIN_GUARD):
         return Pruned(held=True)  # one budget for all rules: too much of the page, none of it
     return _drop({node: chosen[node] for node in top})
 
@@ -509,7 +522,7 @@ def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 def _top_rule(line: str, key: tuple[str, ...], context: _Context, index: int) -> str | None:
     """Headline or dateline repeated above the article text (a standfirst is the story's: it
     stays, as the publishers' own parsers and both recent annotated sets keep it)."""
-    n_words = words(line)
+    n_words = len(key) if _spaced(line) else words(line)
     if n_words <= HEADLINE_MAX_WORDS:
         if context.title and _similar(key, context.title):
             return "headline"
@@ -602,7 +615,7 @@ def filter_paragraphs(
     top = True
     for index, line in enumerate(lines):
         key = _key(line)
-        n_words = words(line)
+        n_words = len(key) if _spaced(line) else words(line)
         rule: str | None = None
         if top and index < TOP_LINES and (rule := _top_rule(line, key, context, index)):
             pass
