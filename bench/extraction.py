@@ -250,6 +250,7 @@ def run_page(case: Case, systems: tuple[str, ...] = SYSTEMS) -> dict:
             out["time"]["layer"] = _LAYER_CLOCK[0] - layer_before
             out["removed"] = article.boilerplate if article else []
             out["paywalled"] = bool(article and article.paywalled)
+            out["held"] = bool(article and article.guard_held)
         else:
             text = trafilatura.extract(html, url=case.url, options=BARE[system]) or ""
         out["text"][system] = text
@@ -365,6 +366,8 @@ def report_set(
         wrong = [case.key for case in flagged if case.free is True]
         print(f"paywall flag: {caught} / {len(marked)} not-free pages flagged; "
               f"{len(wrong)} free pages flagged {wrong}")
+    held = [case.key for case in cases if by_key[case.key].get("held")]
+    print(f"page budget held (guard_held): {len(held)} pages {held[:8]}")
     lost_by_rule(cases, by_key)
     layer = sum(by_key[c.key]["time"]["layer"] for c in cases)
     total = sum(by_key[c.key]["time"]["newsclean"] for c in cases)

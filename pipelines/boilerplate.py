@@ -105,6 +105,10 @@ PRUNE_BUDGET = 0.35  # all rules together never take more than this share of the
 STORY_SHARE = 0.6  # an element whose words are mostly in the page's articleBody is the story
 STORY_MIN_WORDS = 8  # ... when it holds at least this many words
 PROSE_MAX_LINKS = 0.5  # a paragraph with more of its words in links is a teaser, not prose
+FILTER_BUDGET = 0.35  # the line rules never take more than this share of the extracted words
+# rules that the filter's budget leaves alone: they remove copies, the headline above the text,
+# the date line, the site's own phrases and the paywall tail, not text that reads like a promo
+STRUCTURAL = frozenset({"headline", "dateline", "repeat", "site", "paywall"})
 PROMO_BOX_MAX_WORDS = 60  # a box around a subscribe link is a promo when it is this small
 SHORT = 12  # words: a line of page chrome (share, ad label, button, list heading)
 PROMO_MAX_WORDS = 40  # words: a call to action is never longer
@@ -156,6 +160,7 @@ class Filtered:
     removed: list[str] = field(default_factory=list)
     truncated: bool = False
     paywall_text: bool = False
+    held: bool = False  # the page budget held: the line rules chose too much of the text
 
 
 def words(text: str) -> int:
@@ -651,4 +656,27 @@ def filter_paragraphs(
         if in_block and out.kept and _joins_block(out.kept[-1], words(out.kept[-1])):
             out.removed.append(f"promo-block: {out.kept.pop()}")
         out.removed.append(f"{rule}: {line}")
-    return out
+    return _budget(lines, out)
+
+
+def _budget(lines: list[str], out: Filtered) -> Filtered:
+    """The page budget of the line rules: when what they chose is a large share of the text,
+    they remove nothing (only the structural rules' choices go) and the page is counted."""
+    entries = [entry.partition(": ") for entry in out.removed]
+    chosen = sum(words(text) for rule, _, text in entries if rule not in STRUCTURAL)
+    total = chosen + sum(words(line) for line in out.kept)
+    if chosen < BODY_LINE or chosen <= FILTER_BUDGET * total:
+        return out
+    skip: dict[str, int] = {}  # lines the structural rules removed; a repeat is a later copy
+    for rule, _, text in entries:
+        if rule in STRUCTURAL:
+            skip[text] = skip.get(text, 0) + 1
+    kept = []
+    for line in reversed(lines):
+        if skip.get(line):
+            skip[line] -= 1
+        else:
+            kept.append(line)
+    kept.reverse()
+    removed = [f"{rule}: {text}" for rule, _, text in entries if rule in STRUCTURAL]
+    return Filtered(kept, removed, out.truncated, out.paywall_text, held=True)

@@ -89,7 +89,8 @@ class Article:
     paywalled: bool | None = None
     truncated: bool | None = None
     boilerplate: list[str] = field(default_factory=list)
-    guard_held: bool = False  # the layer's page budget held: it removed nothing from the markup
+    guard_held: bool = False  # a page budget of the layer held: its markup or line rules chose
+    # too much of the page and removed nothing
 
     @property
     def word_count(self) -> int:
@@ -208,7 +209,7 @@ def article_of(
         paywalled=bool(gate.paywalled) or pruned.paywall_text or cleaned.paywall_text,
         truncated=gate.truncated or pruned.truncated or cleaned.truncated,
         boilerplate=[*pruned.removed, *cleaned.removed],
-        guard_held=pruned.held,
+        guard_held=pruned.held or cleaned.held,
     )
 
 

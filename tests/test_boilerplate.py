@@ -551,3 +551,17 @@ def test_a_newsletter_pitch_to_the_reader_goes() -> None:
 def test_a_newsletter_in_the_news_stays() -> None:
     line = "Der Verlag sagte, der Newsletter habe inzwischen 40.000 Leser."
     assert kept([PROSE["de"][0], line, PROSE["de"][1]]) == [PROSE["de"][0], line, PROSE["de"][1]]
+
+
+def test_the_line_rules_share_the_page_budget() -> None:
+    """Line rules that would take most of the text take nothing; copies and the headline still
+    go, and the page is counted."""
+    prose = PROSE["en"][0]
+    teasers = [f"Route {n} plan and the council's options for district {n}" for n in range(9)]
+    lines = ["Buses for three districts", prose, "Read more", *teasers, prose]
+    result = filter_paragraphs(lines, title="Buses for three districts")
+    assert result.held
+    assert result.kept == [prose, "Read more", *teasers]
+    assert result.removed == ["headline: Buses for three districts", f"repeat: {prose}"]
+    small = filter_paragraphs([prose, "Read more", *teasers[:2], *PROSE["en"][1:]])
+    assert not small.held and teasers[0] not in small.kept
