@@ -465,3 +465,28 @@ def test_a_japanese_story_is_counted_by_characters_and_kept():
     assert article is not None and "続きを読むには" not in article.text
     assert MIN_WORDS < len(JAPANESE) // 3 <= article.word_count <= len(JAPANESE) // 2
     assert word_count([JAPANESE]) == article.word_count
+
+
+def test_pipeline_counts_pages_where_the_layer_budget_held():
+    lines = [f"Punkt {n}: der Rat hat die Anwohner aus dem Bezirk {n} zum Busplan angehört"
+             for n in range(8)]
+    body = "".join(f'<div class="share-{n}"><p>{line}</p></div>' for n, line in enumerate(lines))
+    held = page(body + f"<p>{PARAGRAPH}</p>")
+    settings = Settings()
+    settings.setmodule(project_settings)
+    settings.update({"EXTRACT_WORKERS": 1})
+    crawler = SimpleNamespace(settings=settings, spider=None)
+    crawler.stats = MemoryStatsCollector(crawler)
+    pipeline = ExtractPipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    try:
+        async def go():
+            return [await pipeline.process_item(make_page(html, n))
+                    for n, html in enumerate([held, ARTICLE])]
+
+        out = asyncio.run(go())
+    finally:
+        pipeline.close_spider()
+    assert all(isinstance(item, ArticleRow) for item in out)
+    assert all(line in out[0].row["text"] for line in lines)
+    assert crawler.stats.get_value("newsclean/boilerplate/guard_held") == 1
