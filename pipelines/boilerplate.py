@@ -430,8 +430,8 @@ def prune_tree(
             if box is not None and not evidence.story_like(box):
                 chosen.setdefault(box, "promo-box")
     top = [node for node in chosen if not any(p in chosen for p in node.iterancestors())]
-    if sum(guard.p_chars(node) for node in top) > max(PRUNE_BUDGET * guard.p_chars(guard.page),
-                                                       PRUNE_MIN_GUARD):
+    chosen_chars = sum(guard.p_chars(node) for node in top)
+    if chosen_chars > PRUNE_MIN_GUARD and chosen_chars > PRUNE_BUDGET * guard.p_chars(guard.page):
         return Pruned(held=True)  # one budget for all rules: too much of the page, none of it
     return _drop({node: chosen[node] for node in top})
 
@@ -664,8 +664,9 @@ def _budget(lines: list[str], out: Filtered) -> Filtered:
     they remove nothing (only the structural rules' choices go) and the page is counted."""
     entries = [entry.partition(": ") for entry in out.removed]
     chosen = sum(words(text) for rule, _, text in entries if rule not in STRUCTURAL)
-    total = chosen + sum(words(line) for line in out.kept)
-    if chosen < BODY_LINE or chosen <= FILTER_BUDGET * total:
+    if chosen < BODY_LINE:  # most pages: the kept text need not be counted
+        return out
+    if chosen <= FILTER_BUDGET * (chosen + sum(words(line) for line in out.kept)):
         return out
     skip: dict[str, int] = {}  # lines the structural rules removed; a repeat is a later copy
     for rule, _, text in entries:

@@ -549,7 +549,7 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "tr": (r"\buygulamas\w* (?:indirin|indir)\b",),
     },
     "newsletter": {
-        "en": (r"\bsign up for our (?:daily |free |weekly )?newsletters?(?: here)?[.!]?$",),
+        "en": (r"\bsign up for our\b.{0,40}\bnewsletters?\b",),
         "de": (
             r"\b(?:abonniere|abonnieren sie) (?:jetzt )?(?:den|unseren|unsere|die) "
             r"[\w-]*(?:newsletter|kanal)\b",
