@@ -527,6 +527,7 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "ja": (
             r"^(?:今すぐ)?(?:購読|会員登録|ログイン)(?:する|はこちら|して)",
             r"^有料会員(?:になると|登録)",
+            r"有料記事(?:が|も)?読み放題",
         ),
         "zh": (r"^(?:立即)?(?:訂閱|订阅|登入|登录|註冊|注册)(?:$|[!！。 ])",),
         "ko": (r"^(?:구독하기|로그인|회원가입)",),
@@ -567,6 +568,13 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "sv": (r"^(?:prenumerera på|anmäl dig till) .{0,30}nyhetsbrev",),
         "ja": (r"^(?:ニュースレター|メルマガ)の?(?:登録|購読)",),
         "ko": (r"^뉴스레터 ?(?:구독|신청)",),
+    },
+    "affiliate": {
+        "en": (r"\b(?:links|these) are affiliate links\b",),
+        "de": (r"\b(?:links|sie) sind affiliate-links\b",),
+    },
+    "related": {
+        "de": (r"^(?:ähnliche(?: artikel| beiträge| themen)?|weitere nachrichten)[:.]?$",),
     },
     "ad": {
         "en": (r"^advertisement\b.{0,30}\b(?:story|article) continues below\b",),

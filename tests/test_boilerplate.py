@@ -522,6 +522,7 @@ def test_words_of_unspaced_scripts_are_counted_from_characters() -> None:
         ("Подпишитесь на нашу рассылку", "subscribe"),
         ("Zapisz się do naszego newslettera", "newsletter"),
         ("Reklama", "ad"),
+        ("【キャンペーン】有料記事読み放題！今なら2カ月間月額100円", "subscribe"),
         ("Ein Mitglied schenkt dir diesen Artikel.", "paywall"),
         ("A subscriber has gifted you this article.", "paywall"),
         ("광고", "ad"),
