@@ -87,6 +87,12 @@ _MARKUP_PARTS = tuple(
 )
 _ATTR_SPLIT = re.compile(r"[\s_-]+")
 _WORD = re.compile(r"\w+")
+# scripts written without spaces between words: Thai, Lao, Burmese, Khmer; kana, Han, half-width
+_SEA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_UNSPACED_RUN = re.compile(f"[{_SEA}]+|[{_CJK}]+")
+_UNSPACED_CHAR = re.compile(f"[{_SEA}{_CJK}]")
+_SOUTHEAST_ASIAN = re.compile(f"[{_SEA}]")
 _LIST_MARK = re.compile(r"^(?:[-–—•*·>|]+|\d{1,2}[.)])\s+")
 _END_PUNCT = re.compile(r"[.!?…:;\"”»)]$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does not end like prose
@@ -96,6 +102,14 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does n
 PRUNE_TAGS = ("div", "section", "aside", "form", "ul", "ol", "p", "figure")
 PRUNE_MAX_SHARE = 0.2  # never prune an element holding more of the page's <p> text than this
 PRUNE_MIN_GUARD = 400  # characters: ... unless that is less than this (short pages)
+PRUNE_BUDGET = 0.35  # all rules together never take more than this share of the page's <p> text
+STORY_SHARE = 0.6  # an element whose words are mostly in the page's articleBody is the story
+STORY_MIN_WORDS = 8  # ... when it holds at least this many words
+PROSE_MAX_LINKS = 0.5  # a paragraph with more of its words in links is a teaser, not prose
+FILTER_BUDGET = 0.35  # the line rules never take more than this share of the extracted words
+# rules that the filter's budget leaves alone: they remove copies, the headline above the text,
+# the date line, the site's own phrases and the paywall tail, not text that reads like a promo
+STRUCTURAL = frozenset({"headline", "dateline", "repeat", "site", "paywall"})
 PROMO_BOX_MAX_WORDS = 60  # a box around a subscribe link is a promo when it is this small
 SHORT = 12  # words: a line of page chrome (share, ad label, button, list heading)
 PROMO_MAX_WORDS = 40  # words: a call to action is never longer
@@ -107,6 +121,8 @@ DATELINE_MAX_WORDS = 15
 TOP_LINES = 4  # headline, standfirst and dateline sit in the first lines, before any prose
 REPEAT_MIN_WORDS = 10  # shorter repeats are section heads, separators, interview questions
 BIO_TAIL = 3  # a bio is one of the last lines
+CJK_CHARS_PER_WORD = 2  # Chinese and Japanese words average 1.5-2 characters
+SEA_CHARS_PER_WORD = 4  # Thai, Lao, Khmer, Burmese: about 4 characters a word
 
 
 @dataclass(frozen=True)
@@ -125,6 +141,7 @@ class Pruned:
     removed: list[str] = field(default_factory=list)
     paywall_text: bool = False  # a removed element held a paywall notice
     truncated: bool = False  # ... and no article prose follows it
+    held: bool = False  # the page budget held: what the rules chose was too much of the story
 
 
 @dataclass
@@ -135,10 +152,34 @@ class Filtered:
     removed: list[str] = field(default_factory=list)
     truncated: bool = False
     paywall_text: bool = False
+    held: bool = False  # the page budget held: the line rules chose too much of the text
 
 
 def words(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words of ``text``: ``\\w+`` tokens, and in scripts written without spaces between words
+    (Chinese, Japanese, Thai, Lao, Khmer, Burmese), an estimate from the characters: one word
+    per ``CJK_CHARS_PER_WORD`` Han / kana and per ``SEA_CHARS_PER_WORD`` Thai-like characters,
+    where ``\\w+`` would read a whole sentence as one word."""
+    if _spaced(text):
+        return len(_WORD.findall(text))
+    count = len(_WORD.findall(_UNSPACED_RUN.sub(" ", text)))
+    for run in _UNSPACED_RUN.findall(text):
+        per = SEA_CHARS_PER_WORD if _SOUTHEAST_ASIAN.match(run) else CJK_CHARS_PER_WORD
+        count += -(-len(run) // per)
+    return count
+
+
+def _spaced(text: str) -> bool:
+    """``text`` holds no character of a script written without spaces (cheap test first)."""
+    return text.isascii() or max(text) < "\u0e00" or not _UNSPACED_RUN.search(text)
+
+
+def tokens(text: str) -> list[str]:
+    """Casefolded ``\\w+`` tokens, unspaced scripts split per character (for overlap tests)."""
+    text = text.casefold()
+    if not text.isascii() and _UNSPACED_RUN.search(text):
+        text = _UNSPACED_CHAR.sub(" \\g<0> ", text)
+    return _WORD.findall(text)
 
 
 def _norm(text: str) -> str:
@@ -275,23 +316,46 @@ class _Guard:
                 self.kept.update(node.iter())
         body = tree.find("body")
         self.page = body if body is not None else tree
+        self.chars: dict[HtmlElement, int] = {}
 
     @cached_property
     def limit(self) -> float:
         """Most paragraph text an element may hold; read only for elements above the floor."""
-        return max(PRUNE_MAX_SHARE * _p_chars(self.page), PRUNE_MIN_GUARD)
+        return max(PRUNE_MAX_SHARE * self.p_chars(self.page), PRUNE_MIN_GUARD)
 
     def allows(self, node: HtmlElement, *, explicit: bool = False) -> bool:
         if node in self.ancestors or node in self.kept:
             return False
         if explicit:
             return True
-        chars = _p_chars(node)
+        chars = self.p_chars(node)
         return chars <= PRUNE_MIN_GUARD or chars <= self.limit
+
+    def p_chars(self, node: HtmlElement) -> int:
+        """``_p_chars(node)``, read once per element (the budget reads it again)."""
+        chars = self.chars.get(node)
+        if chars is None:
+            chars = self.chars[node] = _p_chars(node)
+        return chars
 
 
 def _p_chars(node: HtmlElement) -> int:
     return len("".join(_P_TEXT(node)))
+
+
+def paragraph_chars(node: HtmlElement) -> int:
+    """Characters of text inside ``<p>`` elements under ``node``."""
+    return _p_chars(node)
+
+
+def article_body(objects: Iterable[dict]) -> str:
+    """The page's longest JSON-LD ``articleBody`` (the publisher's own story text), or ``""``."""
+    best = ""
+    for obj in objects:
+        body = obj.get("articleBody")
+        if isinstance(body, str) and len(body) > len(best):
+            best = body
+    return _norm(best)
 
 
 def _inside(node: HtmlElement, chosen: dict) -> bool:
@@ -313,7 +377,11 @@ def _promo_box(anchor: HtmlElement, guard: _Guard) -> HtmlElement | None:
 
 
 def prune_tree(
-    tree: HtmlElement, rules: SiteRules | None = None, *, protect: tuple[str, ...] = ()
+    tree: HtmlElement,
+    rules: SiteRules | None = None,
+    *,
+    protect: tuple[str, ...] = (),
+    story: str = "",
 ) -> Pruned:
     """Remove promo elements from ``tree`` in place; return the text of what was removed.
 
@@ -339,20 +407,64 @@ def prune_tree(
             if concept:
                 marked.append((node, concept))
     guard = _Guard(tree, headlines, protect, rules.keep_selectors)
+    evidence = _Evidence(story)
     chosen: dict[HtmlElement, str] = {}
     for selector in rules.remove_selectors:
         for node in _select(tree, selector):
             if guard.allows(node, explicit=True):
                 chosen.setdefault(node, "site")
     for node, concept in marked:
-        if not _inside(node, chosen) and guard.allows(node):
+        if not _inside(node, chosen) and guard.allows(node) and not evidence.story_like(node):
             chosen[node] = concept
     for anchor in anchors:
         if words(anchor.text_content()) <= 6:
             box = _promo_box(anchor, guard)
-            if box is not None:
+            if box is not None and not evidence.story_like(box):
                 chosen.setdefault(box, "promo-box")
-    return _drop(chosen)
+    top = [node for node in chosen if not any(p in chosen for p in node.iterancestors())]
+    chosen_chars = sum(guard.p_chars(node) for node in top)
+    if chosen_chars > PRUNE_MIN_GUARD and chosen_chars > PRUNE_BUDGET * guard.p_chars(guard.page):
+        return Pruned(held=True)  # one budget for all rules: too much of the page, none of it
+    return _drop({node: chosen[node] for node in top})
+
+
+class _Evidence:
+    """Whether an element's text reads as the story rather than as what its markup names.
+
+    Prose (a paragraph of ``BODY_LINE`` words or more, mostly not link text, without promo or
+    paywall wording) or text that the page's JSON-LD ``articleBody`` holds is the story, whatever
+    the element's class says (Condé Nast marks each body paragraph ``paywall``).
+    """
+
+    def __init__(self, story: str) -> None:
+        self.story = frozenset(tokens(story)) if story else frozenset()
+
+    def story_like(self, node: HtmlElement) -> bool:
+        paragraphs = [node] if node.tag == "p" else list(node.iter("p"))
+        for p in paragraphs:
+            text = p.text_content()
+            n_words = words(text)
+            if n_words < BODY_LINE:
+                continue
+            linked = sum(words(a.text_content()) for a in p.iter("a"))
+            if linked <= PROSE_MAX_LINKS * n_words and not _promo_wording(text):
+                return True
+        if self.story:
+            found = tokens(node.text_content())
+            if len(found) >= STORY_MIN_WORDS:
+                inside = sum(token in self.story for token in found)
+                if inside >= STORY_SHARE * len(found) and not _promo_wording(
+                    node.text_content()
+                ):
+                    return True
+        return False
+
+
+def _promo_wording(text: str) -> bool:
+    """Some line of ``text`` holds promo or paywall wording (any concept's phrases)."""
+    return any(
+        promo_kind(line) is not None for line in text.splitlines() if words(line) <= PROMO_MAX_WORDS
+    ) or promo_kind(text) is not None
 
 
 def _drop(chosen: dict[HtmlElement, str]) -> Pruned:
@@ -384,7 +496,7 @@ def promo_kind(line: str) -> str | None:
     The benchmark's detector of promo lines left in output; the filter adds position and shape.
     """
     line = _norm(line)
-    for concept in ("paywall", "subscribe", "newsletter", "ad", "consent"):
+    for concept in ("paywall", "subscribe", "newsletter", "app", "ad", "consent"):
         if PHRASE[concept].search(line):
             return concept
     return None
@@ -405,13 +517,12 @@ def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _top_rule(line: str, key: tuple[str, ...], context: _Context, index: int) -> str | None:
-    """Headline, standfirst or dateline repeated above the article text."""
-    n_words = len(key)
+    """Headline or dateline repeated above the article text (a standfirst is the story's: it
+    stays, as the publishers' own parsers and both recent annotated sets keep it)."""
+    n_words = len(key) if _spaced(line) else words(line)
     if n_words <= HEADLINE_MAX_WORDS:
         if context.title and _similar(key, context.title):
             return "headline"
-        if context.description and line in context.headings and _similar(key, context.description):
-            return "standfirst"
         if not context.title and index == 0 and _heading_shaped(line, context.lines):
             return "headline"
     if n_words <= DATELINE_MAX_WORDS and PHRASE["dateline"].search(line):
@@ -428,11 +539,11 @@ def _line_rule(line: str, n_words: int, index: int, count: int) -> str | None:
     """The rule that calls one line boilerplate by wording, shape and position, or None."""
     if n_words <= SHORT:
         bare = _LIST_MARK.sub("", line)
-        for concept in ("ad", "share", "cta", "consent"):
+        for concept in ("ad", "share", "cta"):
             if PHRASE[concept].search(bare):
                 return concept
     if n_words <= PROMO_MAX_WORDS:
-        for concept in ("subscribe", "newsletter", "affiliate"):
+        for concept in ("subscribe", "newsletter", "app", "consent", "affiliate"):
             if PHRASE[concept].search(line) and not REPORTING.search(line):
                 return concept
     if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
@@ -485,7 +596,7 @@ def filter_paragraphs(
     """Drop promo / paywall paragraphs from extracted text; flag a paywall tail.
 
     ``description`` (the page's meta description) and ``headings`` (the lines that were headings
-    in the extracted body) let the filter tell a standfirst repeated above the text.
+    in the extracted body) are kept for callers; a standfirst is part of the story and stays.
     """
     lines = [_norm(p) for p in paragraphs if p and p.strip()]
     context = _Context(
@@ -501,7 +612,7 @@ def filter_paragraphs(
     top = True
     for index, line in enumerate(lines):
         key = _key(line)
-        n_words = len(key)  # ``words(line)``, up to casefold splitting a rare letter (İ)
+        n_words = len(key) if _spaced(line) else words(line)
         rule: str | None = None
         if top and index < TOP_LINES and (rule := _top_rule(line, key, context, index)):
             pass
@@ -533,8 +644,32 @@ def filter_paragraphs(
             out.kept.append(line)
             continue
         in_list = in_list and rule in ("related", "tags")
-        in_block = rule in ("subscribe", "newsletter", "cta", "promo-block", "paywall")
+        in_block = rule in ("subscribe", "newsletter", "app", "cta", "promo-block", "paywall")
         if in_block and out.kept and _joins_block(out.kept[-1], words(out.kept[-1])):
             out.removed.append(f"promo-block: {out.kept.pop()}")
         out.removed.append(f"{rule}: {line}")
-    return out
+    return _budget(lines, out)
+
+
+def _budget(lines: list[str], out: Filtered) -> Filtered:
+    """The page budget of the line rules: when what they chose is a large share of the text,
+    they remove nothing (only the structural rules' choices go) and the page is counted."""
+    entries = [entry.partition(": ") for entry in out.removed]
+    chosen = sum(words(text) for rule, _, text in entries if rule not in STRUCTURAL)
+    if chosen < BODY_LINE:  # most pages: the kept text need not be counted
+        return out
+    if chosen <= FILTER_BUDGET * (chosen + sum(words(line) for line in out.kept)):
+        return out
+    skip: dict[str, int] = {}  # lines the structural rules removed; a repeat is a later copy
+    for rule, _, text in entries:
+        if rule in STRUCTURAL:
+            skip[text] = skip.get(text, 0) + 1
+    kept = []
+    for line in reversed(lines):
+        if skip.get(line):
+            skip[line] -= 1
+        else:
+            kept.append(line)
+    kept.reverse()
+    removed = [f"{rule}: {text}" for rule, _, text in entries if rule in STRUCTURAL]
+    return Filtered(kept, removed, out.truncated, out.paywall_text, held=True)

@@ -49,11 +49,16 @@ from pipelines import boilerplate, metadata, pagekind
 EXTRACTOR_VERSION = f"newsclean-0.1+trafilatura-{version('trafilatura')}"
 MIN_WORDS = 40  # below this, a page is a stub, a teaser or a front, not an article
 MAX_LINK_SHARE = 0.5  # above this share of words in links, a page is a list of headlines
+# a fast result under this share of the page's <p> text or of its articleBody missed text: the
+# full cascade (bench/NOTES.md: 0.6 recovers nearly all the recall of always running it)
+FAST_SHORT = 0.6
+FAST_SHORT_VISIBLE = 0.4  # ... or under this share of all the page's visible text
 
 # One options object, built once; trafilatura's package-wide config is never touched. ``fast``:
 # trafilatura's own cascade without its readability/jusText comparison, which costs a third of
-# the extraction time; ``extract_article`` runs the full cascade only on a page whose fast result
-# reads as a list of links (``FULL``). Metadata is read separately, only for pages that pass.
+# the extraction time; ``extract_article`` runs the full cascade (``FULL``) on a page whose fast
+# result reads as a missed story (``main_text``). Metadata is read separately, only for pages
+# that pass.
 OPTIONS = Extractor(output_format="txt", fast=True, comments=False, tables=True)
 FULL = Extractor(output_format="txt", fast=False, comments=False, tables=True)
 DATE_PARAMS = {
@@ -85,10 +90,13 @@ class Article:
     paywalled: bool | None = None
     truncated: bool | None = None
     boilerplate: list[str] = field(default_factory=list)
+    guard_held: bool = False  # a page budget of the layer held: its markup or line rules chose
+    # too much of the page and removed nothing
 
     @property
     def word_count(self) -> int:
-        return len(_WORD.findall(self.text))
+        """Words of the text; in Chinese, Japanese, Thai... estimated (``boilerplate.words``)."""
+        return boilerplate.words(self.text)
 
     @property
     def content_hash(self) -> str:
@@ -175,9 +183,10 @@ def article_of(
     zone = ZoneInfo(timezone) if timezone else None
     dates = metadata.page_dates(tree, objects, zone)
     gate = boilerplate.paywall_markup(tree, objects)
-    pruned = boilerplate.prune_tree(tree, rules, protect=gate.selectors)
+    story = boilerplate.article_body(objects)
+    pruned = boilerplate.prune_tree(tree, rules, protect=gate.selectors, story=story)
     links = link_texts(tree)
-    body = main_text(tree, url, links)
+    body = main_text(tree, url, links, story)
     if body is None:
         return None
     paragraphs, headings = body
@@ -209,22 +218,58 @@ def article_of(
         paywalled=bool(gate.paywalled) or pruned.paywall_text or cleaned.paywall_text,
         truncated=gate.truncated or pruned.truncated or cleaned.truncated,
         boilerplate=[*pruned.removed, *cleaned.removed],
+        guard_held=pruned.held or cleaned.held,
     )
 
 
 def main_text(
-    tree: lxml_html.HtmlElement, url: str, links: set[str]
+    tree: lxml_html.HtmlElement, url: str, links: set[str], story: str = ""
 ) -> tuple[list[str], list[str]] | None:
     """trafilatura's main text of the page as paragraphs, and the text of its headings.
 
-    The fast cascade first; when its result reads as a list of links (a menu or a link farm
-    caught instead of the story), the full cascade, which compares with readability and
-    jusText; ``None`` when neither finds text.
+    The fast cascade first; the full cascade, which compares with readability and jusText, when
+    the fast result reads as a missed story: none, a list of links (a menu or a link farm caught
+    instead of the story), or much shorter than the page's paragraph text, its JSON-LD
+    ``articleBody`` (``story``) or its visible text (a story set in ``<div>``s, not ``<p>``s).
+    ``None`` when neither finds text. Measured in bench/NOTES.md: it gets the full cascade's
+    recall for 0.9 of its time.
     """
     found = _body(tree, url, OPTIONS)
-    if found is not None and link_share(links, found[0]) > MAX_LINK_SHARE:
-        found = _body(tree, url, full_options(metadata.html_lang(tree))) or found
-    return found
+    if not _missed(tree, found, links, story):
+        return found
+    full = _body(tree, url, full_options(metadata.html_lang(tree)))
+    return full if full is not None else found
+
+
+def _chars(lines: list[str]) -> int:
+    return sum(len(line) for line in lines)
+
+
+def _missed(
+    tree: lxml_html.HtmlElement,
+    found: tuple[list[str], list[str]] | None,
+    links: set[str],
+    story: str,
+) -> bool:
+    """The fast result reads as a story missed: the signals that send a page to ``FULL``."""
+    if found is None:
+        return True
+    if link_share(links, found[0]) > MAX_LINK_SHARE:
+        return True
+    chars = _chars(found[0])
+    if story and chars < FAST_SHORT * len(story):
+        return True
+    body = tree.find("body")
+    body = body if body is not None else tree
+    if chars < FAST_SHORT * boilerplate.paragraph_chars(body):
+        return True
+    return chars < FAST_SHORT_VISIBLE * len("".join(_VISIBLE_TEXT(body)))
+
+
+# the page's text outside scripts and styles, spaces included (a cheap upper bound of its text)
+_VISIBLE_TEXT = etree.XPath(
+    "descendant::text()[not(ancestor::script) and not(ancestor::style)]"
+)
 
 
 def full_options(language: str | None) -> Extractor:
@@ -257,13 +302,13 @@ def _body(
 
 
 def word_count(lines: list[str]) -> int:
-    return sum(len(_WORD.findall(line)) for line in lines)
+    return sum(boilerplate.words(line) for line in lines)
 
 
 def has_words(lines: list[str], count: int) -> bool:
     """``word_count(lines) >= count``, reading only as many lines as it takes."""
     for line in lines:
-        count -= len(_WORD.findall(line))
+        count -= boilerplate.words(line)
         if count <= 0:
             return True
     return count <= 0
@@ -290,8 +335,9 @@ def link_share(links: set[str], lines: list[str], total: int | None = None) -> f
     if not total:
         return 0.0
     folded = " ".join(" ".join(lines).split())
-    linked = sum(len(_WORD.findall(a)) for a in links if len(a) > 15 and a in folded)
-    linked += sum(len(_WORD.findall(line)) for line in lines if len(line) <= 15 and line in links)
+    words = boilerplate.words
+    linked = sum(words(a) for a in links if len(a) > 15 and a in folded)
+    linked += sum(words(line) for line in lines if len(line) <= 15 and line in links)
     return min(linked / total, 1.0)
 
 
@@ -433,6 +479,8 @@ class ExtractPipeline:
         if found is None or "kind" in found:
             return self._reject(item, *pagekind.reject_of(found, item.links))
         self.stats.inc_value("newsclean/extract/articles")
+        if found.get("guard_held"):
+            self.stats.inc_value("newsclean/boilerplate/guard_held")
         return ArticleRow(
             row=build_row(item, found, getattr(spider, "crawl_id", None)),
             aliases=item.aliases,

@@ -126,7 +126,9 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "image_url": ("lead image", "`https://example.com/img/storm.jpg`"),
         "text": ("the article body, one paragraph per line, boilerplate removed; no headline",
                  "`Gales are expected…\\nThe coastguard…`"),
-        "word_count": ("`\\w+` tokens in `text`", "`412`"),
+        "word_count": ("`\\w+` tokens in `text`; in Chinese / Japanese one word per 2 Han or kana "
+                       "characters, in Thai, Lao, Khmer, Burmese one per 4 (an estimate: no "
+                       "spaces between words)", "`412`"),
         "paywalled": ("the page declares the article not free (schema.org `isAccessibleForFree`) "
                       "or shows paywall text", "`false`"),
         "truncated": ("the visible text stops at a paywall or registration gate", "`false`"),

@@ -391,3 +391,256 @@ READER: dict[str, tuple[str, ...]] = {
     "fr": (r"\b(?:[Vv]ous|[Vv]otre|[Vv]os)\b",),
     "es": (r"\b(?:[Tt]u|[Tt]us|[Uu]sted|[Tt]e)\b",),
 }
+
+# --------------------------------------------------------------------------- more languages
+
+# The same concepts in the other languages of the news (news-dev: 24 languages from 25
+# countries), merged into ``PHRASES`` / ``REPORTING`` / ``READER`` below; adding a language is
+# adding its entries here. Fewer concepts than above: paywall notices, calls to subscribe, sign
+# up or download the app, newsletter sign-ups, ad labels and consent notices, which are what
+# promos are made of in every language; anchored at the start of the line, like the rest.
+MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "paywall": {
+        "en": (
+            r"^log in or create an account to continue\b",
+            r"\b(?:has )?(?:gifted you|shared) this (?:subscriber-only |exclusive )?"
+            r"(?:article|story) with you\b|\bgifted (?:you )?this (?:article|story)\b",
+        ),
+        "de": (r"\bschenkt (?:dir|ihnen) diesen (?:artikel|beitrag|text)\b",),
+        "fr": (r"^il vous reste \d+(?:[.,]\d+)? ?% de (?:cet|l') ?article",),
+        "it": (
+            r"^(?:questo |l')?(?:articolo|contenuto) è (?:riservato|disponibile) (?:solo )?"
+            r"(?:agli|per gli) abbonati",
+            r"^(?:per )?continuare a leggere\b",
+            r"^(?:sei )?già abbonato\b",
+            r"^contenuto riservato agli abbonati\b",
+        ),
+        "pt": (
+            r"^(?:este|o) (?:artigo|conteúdo) é (?:exclusivo )?(?:para|de) assinantes",
+            r"^(?:para )?continuar (?:a )?(?:ler|lendo)\b",
+            r"^já (?:é|sou) assinante\b",
+            r"^conteúdo exclusivo para assinantes\b",
+        ),
+        "nl": (
+            r"^(?:dit|het) (?:artikel|stuk) is (?:alleen |exclusief )?(?:beschikbaar )?voor "
+            r"(?:abonnees|leden)",
+            r"^(?:al (?:een )?abonnee|ben je al abonnee)\b",
+            r"^(?:lees|verder lezen) (?:verder )?met (?:een )?(?:abonnement|plus)\b",
+        ),
+        "pl": (
+            r"^(?:ten |cały )?(?:artykuł|tekst|materiał) (?:jest )?dostępny (?:tylko |wyłącznie )?"
+            r"dla (?:subskrybentów|prenumeratorów|abonentów)",
+            r"^(?:aby )?(?:czytać dalej|przeczytać cały artykuł)\b",
+            r"^masz już (?:subskrypcję|konto|prenumeratę)\b",
+        ),
+        "cs": (
+            r"^(?:tento )?článek je (?:dostupný )?(?:pouze |jen )?pro (?:předplatitele|členy)",
+            r"^(?:už|již) máte předplatné\b",
+        ),
+        "tr": (
+            r"^bu (?:haber|içerik|makale) (?:sadece |yalnızca )?abonelere",
+            r"^(?:haberin )?devamını okumak için\b",
+            r"^zaten abone (?:misiniz|iseniz|misin)\b",
+        ),
+        "ru": (
+            r"^(?:этот )?(?:материал|статья|текст) (?:доступ\w* )?(?:только )?для "
+            r"(?:платных )?подписчиков",
+            r"^(?:чтобы )?продолжить чтение\b",
+            r"^уже (?:есть подписка|подписаны)\b",
+        ),
+        "fi": (
+            r"^(?:tämä )?(?:artikkeli|juttu) on (?:vain |ainoastaan )?tilaajille\b",
+            r"^oletko jo tilaaja\b",
+        ),
+        "sv": (
+            r"^(?:den här|denna) (?:artikel|text) är (?:endast |bara )?för "
+            r"(?:prenumeranter|medlemmar)",
+            r"^(?:redan prenumerant|är du redan prenumerant)\b",
+        ),
+        "da": (r"^(?:denne )?artikel(?:en)? er (?:kun )?for (?:abonnenter|medlemmer)\b",),
+        "ar": (
+            r"^(?:هذا )?(?:المقال|المحتوى) (?:متاح )?(?:فقط )?(?:للمشتركين|لمشتركي)",
+            r"^(?:لمتابعة|لمواصلة) القراءة",
+        ),
+        "he": (r"^(?:הכתבה|התוכן)(?: הזו| הזה)? (?:זמינה |זמין )?(?:רק )?למנויי?ם?",),
+        "hi": (
+            r"^(?:यह )?(?:लेख|खबर|आर्टिकल) (?:केवल |सिर्फ )?(?:सब्सक्राइबर्स|ग्राहकों) के लिए",
+            r"^(?:पूरा|आगे) (?:लेख )?पढ़ने के लिए",
+        ),
+        "ms": (r"^(?:artikel|kandungan) ini (?:hanya )?untuk (?:pelanggan|ahli)\b",),
+        "sw": (r"^(?:habari|makala) hii ni kwa wanachama\b", r"^(?:ili )?kuendelea kusoma\b"),
+        "ja": (
+            r"^(?:この記事の)?続きは(?:有料)?会員",
+            r"^(?:残り|あと)\d+文字",
+        ),
+        "zh": (
+            r"^(?:本文|此文章|這篇文章|这篇文章)(?:為|为)?(?:付費|付费)?(?:會員|会员|訂戶|订户)"
+            r"(?:專屬|专属|限定)",
+            r"^(?:訂閱|订阅)(?:後|后)?(?:即可)?(?:閱讀|阅读)(?:全文|完整)",
+        ),
+        "ko": (
+            r"^(?:이 기사는 )?(?:유료 )?(?:회원|구독자) ?전용",
+            r"^(?:기사 )?(?:전문|계속)을? (?:보려면|읽으려면)",
+        ),
+    },
+    "subscribe": {
+        "en": (
+            r"^you must be (?:logged|signed) in to\b",
+            r"^(?:if you )?(?:liked|enjoyed|value) (?:this|our) (?:article|story|journalism)\b.*"
+            r"\b(?:support|subscrib|donat)",
+        ),
+        "de": (
+            r"^(?:jetzt )?abonniere\b",
+            r"^(?:du musst|sie müssen) (?:dich|sich) (?:einloggen|anmelden|registrieren)\b",
+            r"^(?:hat ihnen|hat dir) (?:dieser|der) (?:artikel|beitrag|text) gefallen\b",
+            r"\bunterstütze?n? (?:sie )?uns (?:bitte )?(?:mit einer spende|jetzt)\b",
+        ),
+        "es": (
+            r"^(?:suscribete|suscribase|suscríbete|suscríbase)\b",
+            r"^(?:esta|este) (?:funcionalidad|función) es (?:sólo |solo |exclusiv[oa] )?para "
+            r"(?:suscriptores|socios|abonados)",
+        ),
+        "it": (
+            r"^(?:abbonati|abbonarsi|iscriviti|accedi|registrati)\b",
+            r"^(?:sostieni|sostenete) (?:il nostro |il )?giornalismo\b",
+        ),
+        "pt": (
+            r"^(?:assine|assinar|cadastre-se|inscreva-se|faça login)\b",
+            r"^(?:apoie|apoiar) (?:o nosso |o )?jornalismo\b",
+        ),
+        "nl": (r"^(?:word abonnee|neem een abonnement|abonneer (?:je|nu)|inloggen|log in)\b",),
+        "pl": (
+            r"^(?:zaloguj się|zarejestruj się|subskrybuj|wykup (?:subskrypcję|dostęp|prenumeratę)"
+            r"|kup (?:subskrypcję|dostęp|prenumeratę))\b",
+        ),
+        "cs": (r"^(?:přihlaste se|přihlásit se|zaregistrujte se|předplaťte si)\b",),
+        "tr": (r"^(?:abone ol|abone olun|giriş yap|üye ol|kayıt ol)\b",),
+        "ru": (r"^(?:подпишитесь|оформите подписку|войдите|зарегистрируйтесь)\b",),
+        "fi": (r"^(?:tilaa|kirjaudu sisään|rekisteröidy)\b",),
+        "sv": (r"^(?:prenumerera|logga in|bli prenumerant)\b",),
+        "da": (r"^(?:log ind|bliv abonnent|køb abonnement)\b",),
+        "ar": (r"^(?:اشترك|اشتركوا|سجل الدخول|تسجيل الدخول)",),
+        "he": (r"^(?:הירשמו|התחברו|לרכישת מנוי|הצטרפו למנוי)",),
+        "hi": (r"^(?:सब्सक्राइब करें|लॉग ?इन करें|रजिस्टर करें)",),
+        "ms": (r"^(?:langgan sekarang|log masuk|daftar sekarang)\b",),
+        "sw": (r"^(?:jiandikishe|jisajili)\b",),
+        "ja": (
+            r"^(?:今すぐ)?(?:購読|会員登録|ログイン)(?:する|はこちら|して)",
+            r"^有料会員(?:になると|登録)",
+            r"有料記事(?:が|も)?読み放題",
+        ),
+        "zh": (r"^(?:立即)?(?:訂閱|订阅|登入|登录|註冊|注册)(?:$|[!！。 ])",),
+        "ko": (r"^(?:구독하기|로그인|회원가입)",),
+    },
+    "app": {
+        "en": (
+            r"^(?:click|tap) here to (?:get|download) the\b.{0,40}\bapp\b",
+            r"^(?:download|get) (?:the|our) (?:free )?[\w' -]{0,30}\bapp\b",
+        ),
+        "de": (
+            r"^(?:aktuelle )?nachrichten aufs handy\b",
+            r"^(?:laden sie|hol dir|holen sie sich|jetzt) (?:die|unsere) .{0,40}app\b",
+            r"\bhier geht es zur .{0,40}app\b",
+        ),
+        "fr": (r"^téléchargez (?:l'|notre )application\b",),
+        "es": (r"^descarga (?:la|nuestra) (?:app|aplicación)\b",),
+        "it": (r"^scarica (?:la |l'|la nostra )?(?:app|applicazione)\b",),
+        "pt": (r"^baixe (?:o|nosso) (?:app|aplicativo)\b",),
+        "nl": (r"^download (?:de|onze) .{0,30}app\b",),
+        "tr": (r"\buygulamas\w* (?:indirin|indir)\b",),
+    },
+    "newsletter": {
+        "en": (r"\bsign up for our\b.{0,40}\bnewsletters?\b",),
+        "de": (
+            r"\b(?:abonniere|abonnieren sie) (?:jetzt )?(?:den|unseren|unsere|die) "
+            r"[\w-]*(?:newsletter|kanal)\b",
+            r"^(?:der|unser) [\w-]*-? ?newsletter (?:informiert|bringt|liefert|hält) "
+            r"(?:sie|dich)\b",
+        ),
+        "it": (r"^(?:iscriviti|registrati) (?:alla|alle|alla nostra) newsletter",),
+        "pt": (r"^(?:inscreva-se|assine|receba) (?:a|na|nossa|as) .{0,30}newsletters?",),
+        "nl": (r"^(?:meld je aan|schrijf je in|abonneer je) (?:voor|op) .{0,30}nieuwsbrief",),
+        "pl": (r"^(?:zapisz się|zamów) (?:do|na) .{0,30}newslett?er",),
+        "cs": (r"^(?:přihlaste se|odebírejte) .{0,30}newslett?er",),
+        "tr": (r"^(?:e-?bültenimize|bültenimize) (?:abone olun|kaydolun)",),
+        "ru": (r"^подпишитесь на .{0,30}рассылку",),
+        "fi": (r"^tilaa .{0,30}uutiskirje",),
+        "sv": (r"^(?:prenumerera på|anmäl dig till) .{0,30}nyhetsbrev",),
+        "ja": (r"^(?:ニュースレター|メルマガ)の?(?:登録|購読)",),
+        "ko": (r"^뉴스레터 ?(?:구독|신청)",),
+    },
+    "affiliate": {
+        "en": (r"\b(?:links|these) are affiliate links\b",),
+        "de": (r"\b(?:links|sie) sind affiliate-links\b",),
+    },
+    "related": {
+        "de": (r"^(?:ähnliche(?: artikel| beiträge| themen)?|weitere nachrichten)[:.]?$",),
+    },
+    "ad": {
+        "en": (r"^advertisement\b.{0,30}\b(?:story|article) continues below\b",),
+        "it": (r"^(?:pubblicità|sponsorizzato)$",),
+        "pt": (r"^(?:publicidade|anúncio|patrocinado)$",),
+        "nl": (r"^(?:advertentie|gesponsord)$",),
+        "pl": (r"^(?:reklama|materiał sponsorowany)$",),
+        "cs": (r"^(?:reklama|inzerce)$",),
+        "tr": (r"^(?:reklam|sponsorlu)$",),
+        "ru": (r"^реклама$",),
+        "fi": (r"^mainos$",),
+        "sv": (r"^annons$",),
+        "da": (r"^annonce$",),
+        "ar": (r"^إعلان$",),
+        "he": (r"^פרסומת$",),
+        "hi": (r"^विज्ञापन$",),
+        "ms": (r"^iklan$",),
+        "sw": (r"^tangazo$",),
+        "ja": (r"^広告$",),
+        "zh": (r"^(?:廣告|广告)$",),
+        "ko": (r"^광고$",),
+    },
+    "consent": {
+        "en": (
+            r"^to (?:view|see|display) this (?:content|embed|video),? (?:please )?"
+            r"(?:accept|enable|allow)\b",
+            r"^(?:manage|update) (?:your )?(?:cookie|privacy) (?:settings|preferences)\b",
+        ),
+        "de": (
+            r"^ein klick für den datenschutz\b",
+            r"\b(?:deine|ihre) privatsphäre-einstellungen verhindern\b",
+            r"^zur anzeige (?:aktiviere|aktivieren sie) bitte\b",
+            r"^externe(?:n|r)? inhalte? (?:aktivieren|laden|anzeigen)\b",
+        ),
+        "it": (r"^(?:utilizziamo i cookie|questo sito utilizza (?:i )?cookie)\b",),
+        "pt": (r"^(?:utilizamos|usamos) cookies\b",),
+        "nl": (r"^(?:wij gebruiken|we gebruiken|deze (?:site|website) gebruikt) cookies\b",),
+        "pl": (r"^(?:używamy plików cookie|ta strona (?:używa|wykorzystuje) (?:pliki )?cookie)",),
+    },
+}
+MORE_REPORTING: dict[str, tuple[str, ...]] = {
+    "it": (r"\b(?:ha detto|secondo|milioni|per cento)\b",),
+    "pt": (r"\b(?:disse|segundo|milhões|por cento)\b",),
+    "nl": (r"\b(?:zei|volgens|miljoen|procent)\b",),
+    "pl": (r"\b(?:powiedział|powiedziała|według|milion\w*|procent)\b",),
+    "cs": (r"\b(?:řekl|řekla|podle|milion\w*|procent)\b",),
+    "tr": (r"\b(?:dedi|göre|milyon|yüzde)\b",),
+    "ru": (r"\b(?:сказал|заявил|по данным|миллион\w*|процент\w*)\b",),
+    "fi": (r"\b(?:sanoi|mukaan|miljoona\w*|prosentti\w*)\b",),
+    "sv": (r"\b(?:sade|sa|enligt|miljoner|procent)\b",),
+}
+MORE_READER: dict[str, tuple[str, ...]] = {
+    "it": (r"\b(?:[Tt]u|[Tt]uo|[Tt]ua|[Vv]oi|[Vv]ostro)\b",),
+    "pt": (r"\b(?:[Vv]ocê|[Ss]eu|[Ss]ua)\b",),
+    "nl": (r"\b(?:[Jj]e|[Jj]ij|[Jj]ouw|[Uu]w)\b",),
+}
+
+
+def _merge(into: dict, more: dict) -> None:
+    for key, value in more.items():
+        if isinstance(value, dict):
+            _merge(into.setdefault(key, {}), value)
+        else:
+            into[key] = (*into.get(key, ()), *value)
+
+
+_merge(PHRASES, MORE_PHRASES)
+_merge(REPORTING, MORE_REPORTING)
+_merge(READER, MORE_READER)

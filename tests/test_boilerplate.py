@@ -5,6 +5,8 @@ Fixture pages are inline HTML; nothing here touches the network.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from lxml import html as lxml_html
 
@@ -276,7 +278,9 @@ def test_headline_without_a_title_is_dropped_by_shape() -> None:
     assert kept(["Des bus pour trois quartiers", *PROSE["fr"]]) == PROSE["fr"]
 
 
-def test_standfirst_heading_equal_to_the_description_is_dropped() -> None:
+def test_standfirst_stays_with_the_story() -> None:
+    """The standfirst is the story's first words (publishers' parsers keep it): only the
+    repeated headline above it goes."""
     dek = "The council approved the plan after a year of hearings."
     result = filter_paragraphs(
         ["Buses for three districts", dek, *PROSE["en"]],
@@ -284,7 +288,7 @@ def test_standfirst_heading_equal_to_the_description_is_dropped() -> None:
         description=dek,
         headings=[dek],
     )
-    assert result.kept == PROSE["en"]
+    assert result.kept == [dek, *PROSE["en"]]
 
 
 def test_a_lede_equal_to_the_description_stays() -> None:
@@ -364,13 +368,14 @@ def test_site_rules_remove_selectors_and_phrases(lang: str) -> None:
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_site_rules_keep_selectors_protect_an_element(lang: str) -> None:
     prose = PROSE[lang]
-    body = f'<p>{prose[0]}</p><div class="related-facts"><p>{prose[1]}</p></div><p>{prose[2]}</p>'
+    facts = "Route 7: 42 km, 18 stops"  # short: no evidence of story in its text alone
+    body = f'<p>{prose[0]}</p><div class="related-facts"><p>{facts}</p></div><p>{prose[2]}</p>'
     tree = lxml_html.fromstring(page(body, lang=lang))
     prune_tree(tree)
-    assert prose[1] not in tree.text_content()  # the vocabulary calls it related ...
+    assert facts not in tree.text_content()  # the vocabulary calls it related ...
     tree = lxml_html.fromstring(page(body, lang=lang))
     prune_tree(tree, SiteRules(keep_selectors=(".related-facts",)))
-    assert prose[1] in tree.text_content()  # ... the site says it is article
+    assert facts in tree.text_content()  # ... the site says it is article
 
 
 # --------------------------------------------------------------------------- guards
@@ -423,3 +428,141 @@ def test_promo_kind_detects_promo_and_paywall_lines() -> None:
     assert boilerplate.promo_kind("Passer la publicité") == "ad"
     assert boilerplate.promo_kind("この記事は会員限定です。") == "paywall"
     assert boilerplate.promo_kind(PROSE["en"][0]) is None
+
+
+# --------------------------------------------------------------------------- removal by evidence
+
+
+def test_paywall_classed_body_paragraphs_are_kept() -> None:
+    """Condé Nast and others class every story paragraph ``paywall``: prose is the story."""
+    prose = PROSE["en"]
+    body = "".join(f'<p class="paywall">{line}</p>' for line in prose)
+    tree = lxml_html.fromstring(page(body))
+    pruned = prune_tree(tree)
+    assert pruned.removed == []
+    article = extract_article(page(body), URL, min_words=0)
+    assert article is not None and article.text.splitlines() == prose
+
+
+def test_a_container_named_promo_holding_the_story_is_kept() -> None:
+    prose = PROSE["de"]
+    body = f'<div class="promo-wrapper">{"".join(f"<p>{line}</p>" for line in prose)}</div>'
+    tree = lxml_html.fromstring(page(body, lang="de"))
+    assert prune_tree(tree).removed == []
+    assert all(line in tree.text_content() for line in prose)
+
+
+def test_a_promo_box_with_promo_wording_still_goes() -> None:
+    pitch = ("Sign up for our newsletter and get the day's most important stories, hand-picked "
+             "by our editors and delivered straight to your inbox every single weekday morning.")
+    body = f'<p>{PROSE["en"][0]}</p><div class="newsletter"><p>{pitch}</p></div>'
+    tree = lxml_html.fromstring(page(body))
+    pruned = prune_tree(tree)
+    assert pruned.removed and pitch not in tree.text_content()
+
+
+def test_json_ld_article_body_is_evidence_of_the_story() -> None:
+    """Short fact lines under a promo class: removed, unless the publisher's articleBody
+    holds them (then they are the story); the articleBody never replaces the text."""
+    facts = ["Route 7 opens on 1 September with 18 stops", "Route 9 opens next spring in May"]
+    box = f'<div class="upsell-box">{"".join(f"<p>{line}</p>" for line in facts)}</div>'
+    body = f"<p>{PROSE['en'][0]}</p>{box}<p>{PROSE['en'][1]}</p>"
+    story = " ".join([PROSE["en"][0], *facts, PROSE["en"][1]])
+    tree = lxml_html.fromstring(page(body))
+    prune_tree(tree)
+    assert facts[0] not in tree.text_content()
+    tree = lxml_html.fromstring(page(body))
+    prune_tree(tree, story=story)
+    assert all(line in tree.text_content() for line in facts)
+    ld = json.dumps({"@type": "NewsArticle", "articleBody": story + " Not on the page."})
+    html = page(body, head=f'<script type="application/ld+json">{ld}</script>')
+    article = extract_article(html, URL, min_words=0)
+    assert article is not None
+    assert facts[0] in article.text and "Not on the page" not in article.text
+
+
+def test_one_budget_for_the_page_holds_every_rule() -> None:
+    """What the markup rules would remove is most of the page's text: nothing is removed."""
+    lines = [f"Item {n}: the council heard residents from district {n} on the bus plan today"
+             for n in range(8)]
+    body = "".join(f'<div class="share-{n}"><p>{line}</p></div>' for n, line in enumerate(lines))
+    body += f"<p>{PROSE['en'][0]}</p>"
+    tree = lxml_html.fromstring(page(body))
+    pruned = prune_tree(tree)
+    assert pruned.held and pruned.removed == []
+    assert all(line in tree.text_content() for line in lines)
+    article = extract_article(page(body), URL, min_words=0)
+    assert article is not None and article.guard_held
+
+
+def test_words_of_unspaced_scripts_are_counted_from_characters() -> None:
+    assert boilerplate.words("The council voted on Tuesday.") == 5
+    japanese = "市議会は火曜日、バス路線網を三つの新しい地区に拡大することを決めた。"
+    assert boilerplate.words(japanese) == -(-len(japanese.rstrip("。")) // 2)
+    assert boilerplate.words("東京2020年") == 3  # 東京, 2020, 年
+    thai = "สภาเมืองลงมติขยายเครือข่ายรถประจำทาง"
+    assert boilerplate.words(thai) == -(-len(thai) // 4)
+    assert boilerplate.tokens("今日 AB") == ["今", "日", "ab"]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.",
+         "paywall"),
+        ("CLICK HERE TO GET THE FOX NEWS APP", "app"),
+        ("Aktuelle Nachrichten aufs Handy? Hier geht es zur neuen News-App", "app"),
+        ("Esta funcionalidad es sólo para suscriptores", "subscribe"),
+        ("Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns mit einer Spende",
+         "subscribe"),
+        ("有料会員になると会員限定の有料記事もお読みいただけます。", "subscribe"),
+        ("Ein Klick für den Datenschutz", "consent"),
+        ("Questo articolo è riservato agli abbonati", "paywall"),
+        ("Bu içerik sadece abonelere özeldir", "paywall"),
+        ("Подпишитесь на нашу рассылку", "subscribe"),
+        ("Zapisz się do naszego newslettera", "newsletter"),
+        ("Reklama", "ad"),
+        ("【キャンペーン】有料記事読み放題！今なら2カ月間月額100円", "subscribe"),
+        ("Ein Mitglied schenkt dir diesen Artikel.", "paywall"),
+        ("A subscriber has gifted you this article.", "paywall"),
+        ("광고", "ad"),
+    ],
+)
+def test_promo_vocabulary_in_the_languages_of_the_news(line: str, kind: str) -> None:
+    assert boilerplate.promo_kind(line) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The paper has 2 million subscribers and said its app grew 12 per cent last year.",
+        "Laut Verlag hat der Newsletter inzwischen 40.000 Abonnenten, sagte der Sprecher.",
+    ],
+)
+def test_reporting_on_subscriptions_stays(line: str) -> None:
+    assert kept([PROSE["en"][0], line, PROSE["en"][1]]) == [PROSE["en"][0], line, PROSE["en"][1]]
+
+
+
+def test_a_newsletter_pitch_to_the_reader_goes() -> None:
+    line = "Der BR24 Newsletter informiert Sie immer montags bis freitags über das Wichtigste."
+    assert kept([PROSE["de"][0], line, PROSE["de"][1]]) == [PROSE["de"][0], PROSE["de"][1]]
+
+
+def test_a_newsletter_in_the_news_stays() -> None:
+    line = "Der Verlag sagte, der Newsletter habe inzwischen 40.000 Leser."
+    assert kept([PROSE["de"][0], line, PROSE["de"][1]]) == [PROSE["de"][0], line, PROSE["de"][1]]
+
+
+def test_the_line_rules_share_the_page_budget() -> None:
+    """Line rules that would take most of the text take nothing; copies and the headline still
+    go, and the page is counted."""
+    prose = PROSE["en"][0]
+    teasers = [f"Route {n} plan and the council's options for district {n}" for n in range(9)]
+    lines = ["Buses for three districts", prose, "Read more", *teasers, prose]
+    result = filter_paragraphs(lines, title="Buses for three districts")
+    assert result.held
+    assert result.kept == [prose, "Read more", *teasers]
+    assert result.removed == ["headline: Buses for three districts", f"repeat: {prose}"]
+    small = filter_paragraphs([prose, "Read more", *teasers[:2], *PROSE["en"][1:]])
+    assert not small.held and teasers[0] not in small.kept

@@ -22,6 +22,7 @@ from crawler.items import ArticleRow, Page, Reject
 from pipelines import metadata
 from pipelines.extract import (
     DATE_PARAMS,
+    MIN_WORDS,
     OPTIONS,
     ExtractPipeline,
     _body,
@@ -447,3 +448,45 @@ def test_fork_server_starts_before_the_crawl_when_used(overrides, expected):
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == expected.split()
+
+
+JAPANESE = (
+    "市議会は火曜日、バス路線網を三つの新しい地区に拡大することを賛成多数で決めた。一年にわたる公聴会と"
+    "通勤の調査を経ての決定で、最初の路線は秋に開業し、残りは来年の春に運転士を採用して訓練した後に開く。"
+    "反対派は費用が見込みを上回るとして、次の採決の前に予算の全体を公表するよう求めている。"
+)
+
+
+def test_a_japanese_story_is_counted_by_characters_and_kept():
+    """``\\w+`` reads each Japanese sentence as one word: the story would fall under the floor
+    once its paywall line is cut. Counted from its characters, it stays an article."""
+    body = f"<h1>バス路線を拡大</h1><p>{JAPANESE}</p><p>続きを読むには有料会員登録が必要です。</p>"
+    article = extract_article(page(body, lang="ja"), "https://news.example.jp/a/1")
+    assert article is not None and "続きを読むには" not in article.text
+    assert MIN_WORDS < len(JAPANESE) // 3 <= article.word_count <= len(JAPANESE) // 2
+    assert word_count([JAPANESE]) == article.word_count
+
+
+def test_pipeline_counts_pages_where_the_layer_budget_held():
+    lines = [f"Punkt {n}: der Rat hat die Anwohner aus dem Bezirk {n} zum Busplan angehört"
+             for n in range(8)]
+    body = "".join(f'<div class="share-{n}"><p>{line}</p></div>' for n, line in enumerate(lines))
+    held = page(body + f"<p>{PARAGRAPH}</p>")
+    settings = Settings()
+    settings.setmodule(project_settings)
+    settings.update({"EXTRACT_WORKERS": 1})
+    crawler = SimpleNamespace(settings=settings, spider=None)
+    crawler.stats = MemoryStatsCollector(crawler)
+    pipeline = ExtractPipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    try:
+        async def go():
+            return [await pipeline.process_item(make_page(html, n))
+                    for n, html in enumerate([held, ARTICLE])]
+
+        out = asyncio.run(go())
+    finally:
+        pipeline.close_spider()
+    assert all(isinstance(item, ArticleRow) for item in out)
+    assert all(line in out[0].row["text"] for line in lines)
+    assert crawler.stats.get_value("newsclean/boilerplate/guard_held") == 1
