@@ -17,6 +17,7 @@ are the site's own list of articles: their links are not followed). Every failur
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -46,6 +47,9 @@ PAGE_PRIORITY = 10  # drain page requests before more sitemaps: the queue stays 
 # short however large the sitemaps, and every site keeps requests queued, so a crawl of many
 # sites keeps all of them busy at their own polite rate.
 PAGES_AHEAD = 16
+# Pages larger than this are not parsed on the reactor for their links (a front or section page
+# is a few hundred KB; a 10 MB page would hold every download in flight for a second or more).
+LINKS_MAX_BYTES = 2 * 1024 * 1024
 # Sitemaps and feeds may be as large as the sitemap protocol allows (50 MB uncompressed); the
 # page size cap (DOWNLOAD_MAXSIZE) stays for pages. They are parsed incrementally.
 SOURCE_META = {
@@ -130,38 +134,44 @@ class NewsSpider(scrapy.Spider):
             if source := self._source(site, url, self.parse_sitemap):  # yielded by ``_next``
                 self._sources.setdefault(site.name, []).append(source)
 
-    def parse_sitemap(self, response: Response, site: str) -> Iterator[Request | Reject]:
-        found = discovery.parse_sitemap(response.body, response.url)
+    async def parse_sitemap(
+        self, response: Response, site: str
+    ) -> AsyncIterator[Request | Reject]:
+        # A sitemap may hold 50,000 URLs: read and canonicalised in a thread (about 2.5 s of
+        # CPU for a full one), so that the reactor keeps every download in flight going.
+        found, urls = await asyncio.to_thread(_read_sitemap, response.body, response.url)
         config = self.sites[site]
         if found.kind == "invalid":
             yield self._reject(response.url, site, "bad_sitemap", found.error, response.status)
             return
         now = datetime.now(UTC)
-        for entry in found.entries:
+        for entry, url in zip(found.entries, urls, strict=True):
             if found.kind == "index":
                 fresh = discovery.is_fresh(entry, config.max_age_days, now)
                 if fresh and (request := self._source(config, entry.url, self.parse_sitemap)):
                     yield request
                 continue
             self._stat("discovery/sitemap_urls")
-            self._entry(config, entry, now)
-        yield from self._next(site)
+            self._entry(config, entry, now, url)
+        for request in self._next(site):
+            yield request
 
-    def parse_feed(self, response: Response, site: str) -> Iterator[Request | Reject]:
-        entries = discovery.parse_feed(response.body, response.url)
+    async def parse_feed(self, response: Response, site: str) -> AsyncIterator[Request | Reject]:
+        entries, urls = await asyncio.to_thread(_read_feed, response.body, response.url)
         if entries is None:
             yield self._reject(response.url, site, "bad_feed", "not an RSS/Atom feed",
                                response.status)
             return
         now = datetime.now(UTC)
-        for entry in entries:
+        for entry, url in zip(entries, urls, strict=True):
             self._stat("discovery/feed_urls")
-            self._entry(self.sites[site], entry, now)
-        yield from self._next(site)
+            self._entry(self.sites[site], entry, now, url)
+        for request in self._next(site):
+            yield request
 
-    def _entry(self, site: Site, entry: discovery.Entry, now: datetime) -> None:
-        """Offer a sitemap or feed entry, unless the site's rules or its date say no."""
-        url = canonicalize(entry.url)
+    def _entry(self, site: Site, entry: discovery.Entry, now: datetime, url: str) -> None:
+        """Offer a sitemap or feed entry (``url``: its canonical URL), unless the site's rules
+        or its date say no."""
         if self._owner(url) is not site:
             self._stat("discovery/offsite")
         elif not site.allows(url):
@@ -186,7 +196,11 @@ class NewsSpider(scrapy.Spider):
             yield from self._next(site)
             return
         links = None  # read only where they are followed: parsing a page on the reactor and
-        if depth < config.follow_depth:  # reading its links takes about 5-10 ms
+        # reading its links takes about 5-10 ms; a page past LINKS_MAX_BYTES would hold the
+        # reactor for a second or more (every download in flight waiting): not read for links
+        if depth < config.follow_depth and len(response.body) > LINKS_MAX_BYTES:
+            self._stat("discovery/too_large_for_links")
+        elif depth < config.follow_depth:
             yield from self._feeds(response, config)
             links = self._links(response, config)
             for url in links:  # a page its site does not allow is fetched only to be read
@@ -329,6 +343,20 @@ class NewsSpider(scrapy.Spider):
 
     def _stat(self, key: str) -> None:
         self.crawler.stats.inc_value(f"newsclean/{key}")
+
+
+def _read_sitemap(body: bytes, url: str) -> tuple[discovery.Sitemap, list[str]]:
+    """A sitemap's entries and their canonical URLs (index entries: as they are)."""
+    found = discovery.parse_sitemap(body, url)
+    if found.kind == "index":
+        return found, [entry.url for entry in found.entries]
+    return found, [canonicalize(entry.url) for entry in found.entries]
+
+
+def _read_feed(body: bytes, url: str) -> tuple[list[discovery.Entry] | None, list[str]]:
+    """A feed's entries (None: not a feed) and their canonical URLs."""
+    entries = discovery.parse_feed(body, url)
+    return entries, [canonicalize(entry.url) for entry in entries or ()]
 
 
 _IGNORED = (  # Scrapy's IgnoreRequest messages -> reasons
