@@ -289,8 +289,8 @@ def layer_net_cost(sample: Sample) -> float:
     tree left whole, every paragraph kept), in turn, so drift in the machine's speed cancels.
     """
     neutral = {
-        "paywall_markup": lambda tree, objects=None: boilerplate.Gate(),
-        "prune_tree": lambda tree, rules=None, protect=(): boilerplate.Pruned(),
+        "paywall_markup": lambda tree, objects=None, **_: boilerplate.Gate(),
+        "prune_tree": lambda tree, rules=None, protect=(), **_: boilerplate.Pruned(),
         "filter_paragraphs": lambda paragraphs, **_: boilerplate.Filtered(
             kept=[boilerplate._norm(p) for p in paragraphs if p and p.strip()]),
     }
@@ -420,7 +420,10 @@ def sites_file(path: Path, base: str, pages: int) -> Path:
         'name = "bench"\n'
         f'start_urls = ["{base}/"]\n'
         f'sitemaps = ["{base}/sitemap_index.xml"]\n'
-        f"max_pages = {pages * 4}  # every copy; listing links to the same pages count too\n",
+        f"max_pages = {pages * 4}  # every copy; listing links to the same pages count too\n"
+        # The copies keep their publishers' own links, which lead nowhere on this site (404s):
+        # links are followed from the front page (sections, articles), not from what it links.
+        "follow_depth = 1\n",
         encoding="utf-8",
     )
     return path

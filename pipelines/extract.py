@@ -49,16 +49,10 @@ from pipelines import boilerplate, metadata, pagekind
 EXTRACTOR_VERSION = f"newsclean-0.1+trafilatura-{version('trafilatura')}"
 MIN_WORDS = 40  # below this, a page is a stub, a teaser or a front, not an article
 MAX_LINK_SHARE = 0.5  # above this share of words in links, a page is a list of headlines
-# a fast result under this share of the page's <p> text or of its articleBody missed text: the
-# full cascade (bench/NOTES.md: 0.6 recovers nearly all the recall of always running it)
-FAST_SHORT = 0.6
-FAST_SHORT_VISIBLE = 0.4  # ... or under this share of all the page's visible text
 
-# One options object, built once; trafilatura's package-wide config is never touched. ``fast``:
-# trafilatura's own cascade without its readability/jusText comparison, which costs a third of
-# the extraction time; ``extract_article`` runs the full cascade (``FULL``) on a page whose fast
-# result reads as a missed story (``main_text``). Metadata is read separately, only for pages
-# that pass.
+# One options object per cascade, built once; trafilatura's package-wide config is never touched.
+# ``extract_article`` runs the full cascade (``FULL``), the fast one (``OPTIONS``) only where the
+# full one finds nothing (``main_text``). Metadata is read separately, only for pages that pass.
 OPTIONS = Extractor(output_format="txt", fast=True, comments=False, tables=True)
 FULL = Extractor(output_format="txt", fast=False, comments=False, tables=True)
 DATE_PARAMS = {
@@ -186,7 +180,7 @@ def article_of(
     story = boilerplate.article_body(objects)
     pruned = boilerplate.prune_tree(tree, rules, protect=gate.selectors, story=story)
     links = link_texts(tree)
-    body = main_text(tree, url, links, story)
+    body = main_text(tree, url)
     if body is None:
         return None
     paragraphs, headings = body
@@ -222,54 +216,18 @@ def article_of(
     )
 
 
-def main_text(
-    tree: lxml_html.HtmlElement, url: str, links: set[str], story: str = ""
-) -> tuple[list[str], list[str]] | None:
+def main_text(tree: lxml_html.HtmlElement, url: str) -> tuple[list[str], list[str]] | None:
     """trafilatura's main text of the page as paragraphs, and the text of its headings.
 
-    The fast cascade first; the full cascade, which compares with readability and jusText, when
-    the fast result reads as a missed story: none, a list of links (a menu or a link farm caught
-    instead of the story), or much shorter than the page's paragraph text, its JSON-LD
-    ``articleBody`` (``story``) or its visible text (a story set in ``<div>``s, not ``<p>``s).
-    ``None`` when neither finds text. Measured in bench/NOTES.md: it gets the full cascade's
-    recall for 0.9 of its time.
+    trafilatura's default (full) cascade, which compares its own result with readability's and
+    jusText's; its fast cascade only where the full one finds nothing (it drops a page whose
+    ``content-language`` contradicts the language it is told). Measured (bench/NOTES.md): the
+    fast cascade first, the full one for a fast result that read as a missed story, sent about
+    half the pages to both and cost more than the full cascade alone, for no better text; the
+    full cascade's recall is higher than the fast one's on all three sets.
     """
-    found = _body(tree, url, OPTIONS)
-    if not _missed(tree, found, links, story):
-        return found
-    full = _body(tree, url, full_options(metadata.html_lang(tree)))
-    return full if full is not None else found
-
-
-def _chars(lines: list[str]) -> int:
-    return sum(len(line) for line in lines)
-
-
-def _missed(
-    tree: lxml_html.HtmlElement,
-    found: tuple[list[str], list[str]] | None,
-    links: set[str],
-    story: str,
-) -> bool:
-    """The fast result reads as a story missed: the signals that send a page to ``FULL``."""
-    if found is None:
-        return True
-    if link_share(links, found[0]) > MAX_LINK_SHARE:
-        return True
-    chars = _chars(found[0])
-    if story and chars < FAST_SHORT * len(story):
-        return True
-    body = tree.find("body")
-    body = body if body is not None else tree
-    if chars < FAST_SHORT * boilerplate.paragraph_chars(body):
-        return True
-    return chars < FAST_SHORT_VISIBLE * len("".join(_VISIBLE_TEXT(body)))
-
-
-# the page's text outside scripts and styles, spaces included (a cheap upper bound of its text)
-_VISIBLE_TEXT = etree.XPath(
-    "descendant::text()[not(ancestor::script) and not(ancestor::style)]"
-)
+    found = _body(tree, url, full_options(metadata.html_lang(tree)))
+    return found if found is not None else _body(tree, url, OPTIONS)
 
 
 def full_options(language: str | None) -> Extractor:
