@@ -233,20 +233,22 @@ class LockedError(RuntimeError):
 
 
 class RunLock:
-    """An exclusive lock on ``OUTPUT_DIR`` (``flock``), held for the life of a run.
+    """A lock on ``OUTPUT_DIR`` (``flock``), held for the life of a run: exclusive, or
+    ``shared`` (the shards of one ``reextract`` run together, never beside a crawl).
 
     The kernel drops it when the process dies, even by ``kill -9``: no stale lock files.
     """
 
-    def __init__(self, output_dir: Path) -> None:
+    def __init__(self, output_dir: Path, shared: bool = False) -> None:
         self.path = output_dir / ".lock"
+        self.shared = shared
         self.handle: IO[str] | None = None
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(self.path, "a+")  # noqa: SIM115 — held open for the whole run
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
@@ -255,10 +257,11 @@ class RunLock:
                 f"{self.path.parent} is in use by {holder}; not starting a second run "
                 f"on the same OUTPUT_DIR"
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%SZ}\n")
-        handle.flush()
+        if not self.shared:  # who holds it, for the message above (shards do not say)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%SZ}\n")
+            handle.flush()
         self.handle = handle
 
     def release(self) -> None:

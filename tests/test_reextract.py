@@ -20,8 +20,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.archive import warc_files
-from crawler.commands.reextract import SharedLock
 from crawler.replay import in_shard, parse_shard
+from crawler.state import RunLock
 from crawler.urls import canonicalize
 from pipelines.extract import extract_article
 
@@ -160,7 +160,7 @@ def test_bad_sources_are_named(scrapy_cmd, tmp_path):
 def test_shards_share_the_lock_a_whole_run_does_not(scrapy_cmd, tmp_path):
     dest, empty = tmp_path / "out", tmp_path / "empty"
     empty.mkdir()
-    running = SharedLock(dest)  # as a shard running elsewhere holds it
+    running = RunLock(dest, shared=True)  # as a shard running elsewhere holds it
     running.acquire()
     try:
         shard = _reextract(scrapy_cmd, dest, str(empty), "-a", "shard=2/2")

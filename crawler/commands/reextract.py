@@ -18,11 +18,10 @@ processes or machines can fill one DEST at once, each with its own files.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import sqlite3
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
@@ -77,32 +76,6 @@ def mark_done(output_dir: Path, files: list[Path], crawl_id: str) -> None:
         db.close()
 
 
-class SharedLock:
-    """A shared ``flock`` on ``OUTPUT_DIR/.lock``: shards run together, never beside a crawl."""
-
-    def __init__(self, output_dir: Path) -> None:
-        self.path = output_dir / ".lock"
-        self.handle: IO[str] | None = None
-
-    def acquire(self) -> None:
-        from crawler.state import LockedError
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+")  # noqa: SIM115 — held open for the whole run
-        try:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            raise LockedError(f"{self.path.parent} is in use by a crawl or an unsharded "
-                              f"reextract; not starting") from None
-        self.handle = handle
-
-    def release(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
-            self.handle = None
-
-
 class Command(BaseRunSpiderCommand):
     requires_project = True
 
@@ -142,7 +115,7 @@ class Command(BaseRunSpiderCommand):
             check_writable(output_dir)
         except (ValueError, FileNotFoundError, SitesError, OutputError) as exc:
             return self._stop(EXIT_USAGE, str(exc))
-        lock = SharedLock(output_dir) if shard[1] > 1 else RunLock(output_dir)
+        lock = RunLock(output_dir, shared=shard[1] > 1)
         try:
             lock.acquire()
         except LockedError as exc:
