@@ -28,6 +28,7 @@ import socket
 import threading
 import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -318,6 +319,9 @@ class ArchiveMiddleware:
         self.config = config
         self.stats = crawler.stats
         self.writer: WarcFileWriter | None = None
+        # One thread builds, compresses and writes the records: the writer appends under a lock
+        # anyway, and one thread keeps one malloc arena (a pool of threads each grew its own).
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchiveMiddleware:
@@ -341,8 +345,12 @@ class ArchiveMiddleware:
 
     async def spider_closed(self) -> None:
         if self.writer is not None:
-            await asyncio.to_thread(self.writer.close)
+            await self._in_thread(self.writer.close)
             self.stats.set_value("newsclean/archive/files", len(self.writer.files))
+        self.executor.shutdown(wait=False)
+
+    async def _in_thread(self, fn: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
     def wanted(self, response: Response) -> bool:
         return self.config.discovery or is_html(response)
@@ -353,7 +361,7 @@ class ArchiveMiddleware:
             return response
         exchange = exchange_of(request, response)
         try:
-            where = await asyncio.to_thread(self.writer.write, exchange)
+            where = await self._in_thread(self.writer.write, exchange)
         except OSError as exc:  # disk full, read-only: the run stops as an output error
             store_failed(self.crawler, OSError(f"cannot write the WARC archive: {exc}"))
             return response
