@@ -6,6 +6,7 @@ sites served by ``tests.mockserver`` on 127.0.0.1; nothing here touches the netw
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -60,6 +62,18 @@ class CrawlResult:
     def site_of(self, url: str) -> str | None:
         netloc = urlsplit(url).netloc
         return next((n for n, s in self.servers.items() if urlsplit(s.url).netloc == netloc), None)
+
+
+def load_bench_script(script: str) -> Any:
+    """``bench/<script>.py`` as a module (``bench`` is a folder of scripts, not a package)."""
+    name = f"newsclean_bench_{script}"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{script}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 def write_sites_file(path: Path, servers: dict[str, SiteServer]) -> Path:

@@ -10,12 +10,11 @@ pool.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_bench_script
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_ROOT = REPO.parent / "shared" / "bench"
@@ -30,15 +29,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def load_bench():
-    """``bench/extraction.py`` as a module (``bench`` is a folder of scripts, not a package)."""
-    name = "newsclean_bench_extraction"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "bench" / "extraction.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return load_bench_script("extraction")
 
 
 def test_metric_matches_the_benchmark_definition() -> None:

@@ -9,16 +9,14 @@ site's time zone applied to times without an offset and only to those), the site
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pyarrow.dataset as ds
 import pytest
-from conftest import run_scrapy
+from conftest import load_bench_script, run_scrapy
 from lxml import html as lxml_html
 from mockserver import SiteServer
 
@@ -75,17 +73,18 @@ def read(head: str, body: str = "", url: str = URL) -> tuple[str | None, list[st
         ("Die Zinswende lässt auf sich warten | Börsen-Zeitung", "Börsen-Zeitung"),
         ("円安が止まらない、輸出企業は最高益｜日刊ゲンダイDIGITAL", "日刊ゲンダイDIGITAL"),
         ("한은, 기준금리 동결 - 매일경제", "매일경제"),
-        ("Rathaus Ost: Neubau beginnt im Mai - Hafenstadt.de", None),  # the host names the site
+        # the host names the site
+        ("Rathaus Ost: Neubau beginnt im Mai - Hafenstadt.example", None),
         ("Hafenstadt | Rathaus Ost: Neubau beginnt im Mai", "Hafenstadt"),  # site first
     ],
 )
 def test_site_name_cut_when_the_site_is_named(title, site):
     head = f"<title>{title}</title>" + (og("og:site_name", site) if site else "")
-    found, _ = read(head, url="https://www.hafenstadt.de/rathaus.html")
+    found, _ = read(head, url="https://www.hafenstadt.example/rathaus.html")
     assert found is not None
     assert found == title.replace(f" | {site}", "").replace(f"｜{site}", "").replace(
         f" - {site}", ""
-    ).replace(" - Hafenstadt.de", "").replace("Hafenstadt | ", "")
+    ).replace(" - Hafenstadt.example", "").replace("Hafenstadt | ", "")
 
 
 def test_site_part_cut_where_the_candidates_stop_agreeing():
@@ -181,7 +180,7 @@ def test_label_cut_name_kept(byline, expected):
 
 
 def test_names_that_are_not_names_dropped():
-    for value in ("https://www.facebook.com/harbortimes", "105092", "@harbortimes"):
+    for value in ("https://social.example/harbortimes", "105092", "@harbortimes"):
         assert metadata.clean_name(value) is None
         assert read(meta("author", value))[1] == []
 
@@ -309,15 +308,7 @@ def test_crawl_stores_naive_times_in_the_site_zone(tmp_path: Path):
 
 
 def load_bench():
-    """``bench/metadata.py`` as a module (``bench`` is a folder of scripts, not a package)."""
-    name = "newsclean_bench_metadata"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "bench" / "metadata.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return load_bench_script("metadata")
 
 
 def test_agreement_metric_as_documented():
