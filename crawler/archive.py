@@ -45,6 +45,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
+from crawler.dataset import fsync_dir
 from crawler.items import Page
 from crawler.responses import is_html
 from crawler.state import store_failed
@@ -236,7 +237,7 @@ class WarcFileWriter:
             os.close(fd)
         path = self.files[-1]
         os.replace(_open_name(path), path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 def _reason(status: int) -> str:
@@ -248,14 +249,6 @@ def _reason(status: int) -> str:
 
 def _open_name(path: Path) -> Path:
     return path.with_name(f".{path.name}{OPEN_SUFFIX}")
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------- recovery
@@ -299,7 +292,7 @@ def recover_open_files(output_dir: Path) -> list[Path]:
             handle.truncate(length)
             os.fsync(handle.fileno())
         os.replace(tmp, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         done.append(final)
     return done
 
