@@ -44,7 +44,7 @@ from crawler import memory
 from crawler.items import ArticleRow, Page, Reject
 from crawler.responses import decode_body
 from crawler.startup import FORK_SERVER_PRELOAD
-from pipelines import boilerplate, metadata, pagekind
+from pipelines import boilerplate, cascade, metadata, pagekind
 
 EXTRACTOR_VERSION = f"newsclean-0.1+trafilatura-{version('trafilatura')}"
 MIN_WORDS = 40  # below this, a page is a stub, a teaser or a front, not an article
@@ -54,6 +54,7 @@ MAX_LINK_SHARE = 0.5  # above this share of words in links, a page is a list of 
 # ``extract_article`` runs the full cascade (``FULL``), the fast one (``OPTIONS``) only where the
 # full one finds nothing (``main_text``). Metadata is read separately, only for pages that pass.
 OPTIONS = Extractor(output_format="txt", fast=True, comments=False, tables=True)
+CASCADE_SHORTCUT = cascade.install()  # readability skipped where it cannot change the text
 FULL = Extractor(output_format="txt", fast=False, comments=False, tables=True)
 DATE_PARAMS = {
     "extensive_search": True,
@@ -249,7 +250,8 @@ def _body(
     tree: lxml_html.HtmlElement, url: str, options: Extractor
 ) -> tuple[list[str], list[str]] | None:
     try:  # trafilatura works on a copy: ``tree`` stays as it is
-        doc = trafilatura.bare_extraction(tree, url=url, options=options)
+        with cascade.shortcut():
+            doc = trafilatura.bare_extraction(tree, url=url, options=options)
     except (ValueError, AssertionError):  # "no usable content"; lxml on a rootless fragment
         return None
     if doc is None or doc.body is None:

@@ -1,0 +1,127 @@
+"""The readability shortcut (``pipelines.cascade``): the same text as trafilatura's plain default
+cascade, on real pages, and the plain path when the shortcut cannot be installed."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import types
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from lxml.html import tostring
+from trafilatura.external import try_readability
+
+from pipelines import cascade
+from pipelines.extract import CASCADE_SHORTCUT, extract_article, parse_html
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT.parent / "shared" / "bench"
+
+
+def _pages() -> list[tuple[Path, str]]:
+    """Every 4th page of aeb-dev and news-dev: 52 real pages, a few seconds each way."""
+    pages = []
+    truth = json.loads((BENCH / "aeb-dev" / "ground-truth.json").read_text())
+    for key in sorted(truth)[::4]:
+        pages.append((BENCH / "aeb-dev" / "html" / f"{key}.html.gz", truth[key]["url"]))
+    for meta in sorted((BENCH / "news-dev").glob("*.meta.json"))[::4]:
+        name = meta.name.removesuffix(".meta.json")
+        pages.append((BENCH / "news-dev" / f"{name}.html.gz", json.loads(meta.read_text())["url"]))
+    return pages
+
+
+PAGES = _pages() if BENCH.is_dir() else []
+_PLAIN = """
+import gzip, json, sys
+from dataclasses import asdict
+from pipelines.extract import CASCADE_SHORTCUT, extract_article
+assert not CASCADE_SHORTCUT
+out = []
+for path, url in json.load(sys.stdin):
+    article = extract_article(gzip.decompress(open(path, "rb").read()), url, min_words=0)
+    out.append(article and {k: str(v) for k, v in asdict(article).items()})
+print(json.dumps(out))
+"""
+
+
+def _as_json(article) -> dict | None:
+    return article and {key: str(value) for key, value in asdict(article).items()}
+
+
+@pytest.mark.skipif(not PAGES, reason=f"no benchmark sets at {BENCH}")
+def test_the_shortcut_gives_the_plain_cascades_text_on_real_pages():
+    """Every field equal to the plain cascade's (run in a process where the shortcut is off by
+    ``NEWSCLEAN_PLAIN_CASCADE=1``, the fallback path), and readability skipped on some pages."""
+    assert CASCADE_SHORTCUT, "installed for the pinned trafilatura"
+    before = cascade.SKIPPED["readability"]
+    ours = [
+        _as_json(extract_article(gzip.decompress(path.read_bytes()), url, min_words=0))
+        for path, url in PAGES
+    ]
+    skipped = cascade.SKIPPED["readability"] - before
+    assert skipped >= len(PAGES) // 4, f"readability skipped on only {skipped} pages"
+    plain = subprocess.run(
+        [sys.executable, "-c", _PLAIN], input=json.dumps([[str(p), u] for p, u in PAGES]),
+        capture_output=True, text=True, check=True, cwd=ROOT,
+        env={**os.environ, "NEWSCLEAN_PLAIN_CASCADE": "1"},
+    )
+    theirs = json.loads(plain.stdout)
+    differ = [str(path.name) for (path, _), a, b in zip(PAGES, ours, theirs, strict=True)
+              if a != b]
+    assert not differ, f"the shortcut changed the article of {differ}"
+
+
+@pytest.mark.skipif(not PAGES, reason=f"no benchmark sets at {BENCH}")
+def test_the_bound_is_never_below_readabilitys_text():
+    """The invariant the shortcut rests on, checked against readability itself."""
+    for path, _url in PAGES:
+        tree = parse_html(gzip.decompress(path.read_bytes()))
+        bound = cascade.readability_bound(tree)
+        found = try_readability(tree.__copy__())
+        text = " ".join(tostring(found, method="text", encoding="utf-8").decode().split())
+        assert len(text) <= bound, path.name
+
+
+def test_short_or_unclean_or_table_texts_go_to_the_plain_comparison():
+    options = types.SimpleNamespace(focus="balanced", min_extracted_size=250)
+    long_text = "word " * 200
+    page = parse_html(f"<html><body><p>{long_text}</p></body></html>")
+    body = page.find("body")
+    assert cascade.readability_cannot_win(page, body, long_text.strip(), options)
+    assert not cascade.readability_cannot_win(page, body, "short", options)
+    recall = types.SimpleNamespace(focus="recall", min_extracted_size=250)
+    assert not cascade.readability_cannot_win(page, body, long_text.strip(), recall)
+    longer = parse_html(f"<html><body><p>{long_text}</p><div>{long_text * 2}</div></body></html>")
+    assert not cascade.readability_cannot_win(longer, body, long_text.strip(), options)
+    for extra in ("<figure>x</figure>", "<table><tr><td>a</td></tr></table>" * 2):
+        other = parse_html(f"<html><body><div><p>{long_text}</p>{extra}</div></body></html>")
+        assert not cascade.readability_cannot_win(page, other.find("body/div"),
+                                                  long_text.strip(), options), extra
+
+
+def test_not_installed_for_another_version_or_shape_or_when_switched_off(monkeypatch):
+    def compare_extraction(cleaned_tree, raw_tree, body, text, options):
+        return body, text
+
+    def other_shape(tree, body, text, options):
+        return body, text
+
+    fake = types.SimpleNamespace(compare_extraction=compare_extraction)
+    assert not cascade.install(fake, trafilatura_version="9.9")
+    assert fake.compare_extraction is compare_extraction
+    assert not cascade.install(types.SimpleNamespace(), trafilatura_version=cascade.RULES_OF)
+    odd = types.SimpleNamespace(compare_extraction=other_shape)
+    assert not cascade.install(odd, trafilatura_version=cascade.RULES_OF)
+    assert odd.compare_extraction is other_shape
+    monkeypatch.setenv("NEWSCLEAN_PLAIN_CASCADE", "1")
+    assert not cascade.install(fake, trafilatura_version=cascade.RULES_OF)
+    monkeypatch.delenv("NEWSCLEAN_PLAIN_CASCADE")
+    assert cascade.install(fake, trafilatura_version=cascade.RULES_OF)
+    assert fake.compare_extraction.__wrapped__ is compare_extraction
+    assert cascade.install(fake, trafilatura_version=cascade.RULES_OF)  # once, not twice
+    assert fake.compare_extraction.__wrapped__ is compare_extraction
