@@ -30,6 +30,7 @@ from crawler.archive import (
     WarcFileWriter,
     complete_length,
     exchange_of,
+    gzip_member,
     read_captures,
     recover_open_files,
     warc_files,
@@ -385,3 +386,12 @@ def test_discovery_is_archived_when_asked(run_crawl, serve_sites, tmp_path):
     assert f"{base}/sitemap_index.xml" in records
     assert sitemap is not None and records[f"{base}/sitemap-archive.xml.gz"] == gzip.compress(
         sitemap[0], mtime=0)
+
+
+@pytest.mark.parametrize("level", range(1, 10))
+def test_a_gzip_member_at_every_level_is_plain_gzip(level):
+    """Levels 1-3 are ISA-L's, 4-9 zlib's: each is one member any gzip reader reads back."""
+    data = b"<p>Ein Klick f\xc3\xbcr den Datenschutz.</p>\n" * 2000
+    member = gzip_member(data, level)
+    assert gzip.decompress(member) == data
+    assert len(member) < len(data) // 10
