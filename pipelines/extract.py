@@ -189,7 +189,9 @@ def article_of(
         return None
     # trafilatura's metadata, read on the same pruned tree (``bare_extraction`` left it intact);
     # htmldate searches the page only when it declares no publication time of its own
-    doc = metadata.trafilatura_metadata(tree, url, None if dates.published else DATE_PARAMS)
+    doc = metadata.trafilatura_metadata(
+        tree, url, None if dates.published else DATE_PARAMS, byline=False
+    )
     cleaned = boilerplate.filter_paragraphs(
         paragraphs, title=doc.title, rules=rules, description=doc.description, headings=headings
     )
@@ -201,7 +203,9 @@ def article_of(
     return Article(
         text=text,
         title=metadata.headline(tree, objects, sites, doc.title),
-        authors=metadata.page_authors(tree, objects, sites, doc.author),
+        authors=metadata.page_authors(
+            tree, objects, sites, doc.author or (lambda: metadata.byline_of(tree))
+        ),
         published_at=dates.published or metadata.parse_datetime(doc.date, zone),
         modified_at=dates.modified,
         language=metadata.clean_str(doc.language) or metadata.html_lang(tree),

@@ -25,7 +25,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -56,7 +56,8 @@ _MODIFIED_META = (
 
 
 def trafilatura_metadata(
-    tree: HtmlElement, url: str, date_config: dict[str, Any] | None = None
+    tree: HtmlElement, url: str, date_config: dict[str, Any] | None = None, *,
+    byline: bool = True,
 ) -> Document:
     """``trafilatura.extract_metadata`` without the parts whose answer newsclean does not use.
 
@@ -64,8 +65,10 @@ def trafilatura_metadata(
     that search the page (title, author, canonical link, site name, categories, tags). Left out:
     the licence search (no column holds it) and, unless ``date_config`` is given, htmldate's
     date search (``page_dates`` reads the page's declared times first; the caller passes
-    ``date_config`` only for a page that declares none). The byline, category and tag searches
-    are trafilatura's, made cheaper with the same answers (``extract_author``, ``catstags``).
+    ``date_config`` only for a page that declares none), and with ``byline=False`` the byline
+    search (``byline_of``: ``page_authors`` asks for it only when it needs it). The byline,
+    category and tag searches are trafilatura's, made cheaper with the same answers
+    (``extract_author``, ``catstags``).
     """
     doc = tm.examine_meta(tree)
     if doc.author and " " not in doc.author:  # a single word is a handle, not a name
@@ -73,7 +76,8 @@ def trafilatura_metadata(
     with contextlib.suppress(Exception):  # as extract_metadata: its JSON-LD reader has bugs
         doc = tm.extract_meta_json(tree, doc)
     doc.title = doc.title or tm.extract_title(tree)
-    doc.author = doc.author or extract_author(tree)
+    if byline:
+        doc.author = doc.author or extract_author(tree)
     doc.url = doc.url or tm.extract_url(tree, url)
     if date_config is not None:
         doc.date = tm.find_date(tree, **{**date_config, "url": doc.url})
@@ -668,12 +672,23 @@ def people(names: list[Name], sites: list[str], *, persons_only: bool = False) -
     return unique(n.name for n in names)
 
 
+def byline_of(tree: HtmlElement) -> str | None:
+    """trafilatura's byline search (``extract_author``), its answer trimmed as
+    ``trafilatura_metadata`` trims what it returns."""
+    doc = Document()
+    doc.author = extract_author(tree)
+    doc.clean_and_trim()
+    return doc.author
+
+
 def page_authors(
-    tree: HtmlElement, objects: list[dict], sites: list[str], byline: str | None = None
+    tree: HtmlElement, objects: list[dict], sites: list[str],
+    byline: str | Callable[[], str | None] | None = None,
 ) -> list[str]:
     """The article's authors (see the module docstring): the first of JSON-LD, the author meta
-    tags and ``byline`` (trafilatura's author: meta, JSON-LD, else its byline search; ``"A; B"``)
-    that names a person, else the first that names anyone (the newsroom).
+    tags and ``byline`` (trafilatura's author: meta, JSON-LD, else its byline search; ``"A; B"``;
+    a function is called only when the others name no person) that names a person, else the
+    first that names anyone (the newsroom).
 
     trafilatura's byline search is not asked again when the others name only the newsroom: on
     such pages it finds a "Follow" button or an agency's credit as often as a reporter.
@@ -687,8 +702,8 @@ def page_authors(
 
 
 def _author_sources(
-    tree: HtmlElement, objects: list[dict], byline: str | None
+    tree: HtmlElement, objects: list[dict], byline: str | Callable[[], str | None] | None
 ) -> Iterator[list[Name]]:
     yield ld_authors(objects)
     yield meta_authors(tree)
-    yield _names(byline or "")
+    yield _names((byline() if callable(byline) else byline) or "")
