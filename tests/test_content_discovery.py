@@ -255,6 +255,59 @@ def test_pages_outside_allow_are_read_for_links_only(run_crawl, tmp_path):
     assert _path(article["url"]) == "/news/harbour-story"
 
 
+def _article_html(title: str, links: str = "") -> str:
+    words = " ".join(f"{title.split()[0].lower()}{n}" for n in range(200))
+    return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"<p>{words}</p></article>{links}</body></html>")
+
+
+def _refresh_html(target: str) -> str:
+    return (f'<html><head><meta http-equiv="refresh" content="0; url={target}"></head>'
+            "<body><p>Moved.</p></body></html>")
+
+
+def test_a_meta_refresh_target_is_claimed_like_a_redirect_target(run_crawl, tmp_path):
+    """A meta refresh to a page fetched already in the run is not followed: a ``duplicate_url``
+    reject names the target and the refresh page becomes its alias; one to a denied URL is
+    ``denied``; one to a new page claims it, so that a link to that page later is not fetched."""
+    root = tmp_path / "refresh"
+    (root / "news").mkdir(parents=True)
+    (root / "m").mkdir()
+    pages = {
+        "index.html": '<html><body><a href="/news/harbour.html">Harbour</a>'
+                      '<a href="/m/ferry.html">Ferry</a></body></html>',
+        "news/harbour.html": _article_html(
+            "Harbour story", '<a href="/m/harbour.html">Again</a><a href="/m/live.html">Live</a>'
+                             '<a href="/news/ferry.html">Ferry</a>'),
+        "news/ferry.html": _article_html("Ferry story"),
+        "m/harbour.html": _refresh_html("/news/harbour.html"),  # found only after its target
+        "m/ferry.html": _refresh_html("/news/ferry.html"),
+        "m/live.html": _refresh_html("/live/now.html"),
+    }
+    for name, html in pages.items():
+        (root / name).write_text(html, encoding="utf-8")
+    (root / "site.toml").write_text(
+        '[[sites]]\nname = "refresh"\nstart_urls = ["{{BASE}}/"]\nfollow_depth = 2\n'
+        "deny = ['/live/']\n", encoding="utf-8")
+    with SiteServer(root) as server:
+        result = run_crawl({"refresh": server}, tmp_path)
+    assert result.returncode == 0, result.log
+    seen = Counter(result.requests["refresh"])
+    assert max(seen.values()) == 1, seen
+    assert "/live/now.html" not in seen
+    stored = sorted(_path(row["url"]) for row in _table(result.output, "articles"))
+    assert stored == ["/news/ferry.html", "/news/harbour.html"]
+    rejects = {_path(row["url"]): row for row in _table(result.output, "rejects")}
+    again = rejects["/m/harbour.html"]
+    assert again["reason"] == "duplicate_url", again
+    assert result.url("refresh", "/news/harbour.html") in again["detail"]
+    assert rejects["/m/live.html"]["reason"] == "denied"
+    with sqlite3.connect(f"file:{result.output / 'state.sqlite'}?mode=ro", uri=True) as db:
+        aliases = dict(db.execute("select url, canonical_url from aliases"))
+    assert aliases[result.url("refresh", "/m/harbour.html")] == result.url(
+        "refresh", "/news/harbour.html")
+
+
 # --------------------------------------------------------------------------- page kinds
 
 

@@ -210,7 +210,6 @@ class NewsSpider(scrapy.Spider):
                                 first=discovery.looks_like_article(url))
         yield from self._next(site)  # requests before the item: extraction takes a while
         url = canonicalize(response.url)
-        self.frontier.claim(url)  # where a meta refresh led, say: not to be fetched again
         if not config.allows(url):
             detail = f"{len(links or ())} links; not an article URL by the site's allow patterns"
             yield self._reject(url, site, "listing", detail, response.status)
