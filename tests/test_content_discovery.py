@@ -126,6 +126,45 @@ def test_the_runs_table_counts_listings_and_walls(crawled):
     assert reasons["listing"] == 3 and reasons["blocked"] == 1, reasons
 
 
+# --------------------------------------------------------------------------- a second run
+
+TIDES = load_manifest("tides")
+
+
+def _by_run(rows, runs: list[dict]) -> list[list[str]]:
+    """The paths of ``rows``, sorted, per run (``runs``: the runs table in start order)."""
+    paths: dict[str, list[str]] = {run["crawl_id"]: [] for run in runs}
+    for row in rows:
+        paths[row["crawl_id"]].append(_path(row["url"]))
+    return [sorted(paths[run["crawl_id"]]) for run in runs]
+
+
+def test_a_second_run_finds_new_stories_and_skips_the_stored_ones(serve_sites, run_crawl,
+                                                                    tmp_path):
+    """Two runs into one output directory (``tests/sites/tides``): run 1 stores A; then the
+    server adds an article C to the section page and a story B linked only from C. Run 2
+    fetches the start and section pages again, stores C and B, and does not fetch A."""
+    with serve_sites("tides") as servers:
+        first = run_crawl(servers, tmp_path)
+        assert first.returncode == 0, first.log
+        servers["tides"].clear()
+        servers["tides"].routes.update(TIDES["run2_routes"])
+        second = run_crawl(servers, tmp_path)
+    assert second.returncode == 0, second.log
+    runs = sorted(_table(second.output, "runs"), key=lambda run: run["started_at"])
+    articles = _by_run(_table(second.output, "articles"), runs)
+    listings = _by_run((r for r in _table(second.output, "rejects") if r["reason"] == "listing"),
+                       runs)
+    assert articles == [sorted(TIDES["run1"]["articles"]), sorted(TIDES["run2"]["articles"])]
+    assert listings == [sorted(TIDES["run1"]["listings"]), sorted(TIDES["run2"]["listings"])]
+    assert first.requests["tides"].count(TIDES["run1"]["articles"][0]) == 1
+    seen = Counter(second.requests["tides"])
+    assert max(seen.values()) == 1, seen
+    assert set(seen) == {"/robots.txt", *TIDES["run2"]["listings"], *TIDES["run2"]["articles"]}
+    assert not set(TIDES["run2"]["not_fetched"]) & set(seen)
+    assert runs[1]["skipped_known"] >= 1, runs  # A, linked from the section page and from C
+
+
 # --------------------------------------------------------------------------- a 20 MB sitemap
 
 SITEMAP_ENTRIES = 50_000  # the protocol's most per file
