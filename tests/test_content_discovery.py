@@ -347,6 +347,29 @@ def test_a_meta_refresh_target_is_claimed_like_a_redirect_target(run_crawl, tmp_
         "refresh", "/news/harbour.html")
 
 
+def test_a_sitemap_named_by_robots_is_read_when_no_callback_is_left(run_crawl, tmp_path):
+    """The site's one configured sitemap is a 404, and robots.txt names another: no callback of
+    the site is left to hand that one out, so the scheduler does (``crawler.scheduler``), and
+    its article is fetched before the crawl ends."""
+    root = tmp_path / "netted"
+    (root / "news").mkdir(parents=True)
+    (root / "news" / "harbour.html").write_text(_article_html("Harbour story"), encoding="utf-8")
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\nSitemap: {{BASE}}/real.xml\n",
+                                     encoding="utf-8")
+    (root / "real.xml").write_text(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>'
+        "{{BASE}}/news/harbour.html</loc></url></urlset>", encoding="utf-8")
+    (root / "site.toml").write_text(
+        '[[sites]]\nname = "netted"\nsitemaps = ["{{BASE}}/missing.xml"]\n', encoding="utf-8")
+    with SiteServer(root) as server:
+        result = run_crawl({"netted": server}, tmp_path)
+    assert result.returncode == 0, result.log
+    assert sorted(result.requests["netted"]) == [
+        "/missing.xml", "/news/harbour.html", "/real.xml", "/robots.txt"]
+    (article,) = _table(result.output, "articles")
+    assert _path(article["url"]) == "/news/harbour.html"
+
+
 # --------------------------------------------------------------------------- page kinds
 
 

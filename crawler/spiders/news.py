@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -85,7 +85,6 @@ class NewsSpider(scrapy.Spider):
             for host in site.hosts:
                 spider._by_host.setdefault(host, site)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
-        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)
         return spider
 
@@ -295,23 +294,17 @@ class NewsSpider(scrapy.Spider):
                        cb_kwargs={"site": site.name}, meta=dict(SOURCE_META), dont_filter=True)
 
     def _dropped(self, request: Request) -> None:
-        """A page request the scheduler dropped (only another scheduler would): next one."""
+        """A page request the scheduler dropped (only another scheduler would): its place in
+        the site's pages ahead is free again (``release`` hands out the next one)."""
         if request.callback == self.parse_page:
-            site = request.cb_kwargs["site"]
-            self.frontier.done(site)
-            for next_request in self._next(site):
-                self.crawler.engine.crawl(next_request)
+            self.frontier.done(request.cb_kwargs["site"])
 
-    def _idle(self) -> None:
-        """A safety net: the crawl does not end while the frontier (or robots.txt) holds
-        requests that no callback was left to yield."""
-        released = 0
+    def release(self) -> Iterator[Request]:
+        """Requests no callback is left to yield: the sitemaps robots.txt named after the site's
+        last callback, the pages of a dropped request's place. ``crawler.scheduler`` asks for
+        them whenever its queue is empty, so the crawl ends only when the frontier is done."""
         for site in self.frontier.sites():
-            for request in self._next(site):
-                self.crawler.engine.crawl(request)
-                released += 1
-        if released:
-            raise DontCloseSpider
+            yield from self._next(site)
 
     # ------------------------------------------------------------------ failures
 
