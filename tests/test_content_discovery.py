@@ -12,6 +12,7 @@ rules themselves are tested on inline HTML.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -24,7 +25,7 @@ import pytest
 from conftest import REPO, crawl_env
 from lxml import etree
 from lxml import html as lxml_html
-from mockserver import SiteServer, load_manifest
+from mockserver import SITES_DIR, SiteServer, load_manifest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -139,30 +140,42 @@ def _by_run(rows, runs: list[dict]) -> list[list[str]]:
     return [sorted(paths[run["crawl_id"]]) for run in runs]
 
 
-def test_a_second_run_finds_new_stories_and_skips_the_stored_ones(serve_sites, run_crawl,
-                                                                    tmp_path):
+@pytest.mark.parametrize("revisit", [0, 1])
+def test_a_second_run_finds_new_stories_and_skips_the_stored_ones(run_crawl, tmp_path, revisit):
     """Two runs into one output directory (``tests/sites/tides``): run 1 stores A; then the
-    server adds an article C to the section page and a story B linked only from C. Run 2
-    fetches the start and section pages again, stores C and B, and does not fetch A."""
-    with serve_sites("tides") as servers:
-        first = run_crawl(servers, tmp_path)
+    server adds an article C to the section page, a story B linked only from C, and a story D
+    linked only from A. Run 2 fetches the start and section pages again and stores C and B. A
+    stored article is not fetched again for its links (D is not found), unless the site's
+    ``revisit`` budget allows: then A is re-read (unchanged: ``duplicate_url``) and D found."""
+    root = tmp_path / "tides"
+    shutil.copytree(SITES_DIR / "tides", root)
+    with (root / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write(f"revisit = {revisit}\n")
+    with SiteServer(root) as server:
+        first = run_crawl({"tides": server}, tmp_path)
         assert first.returncode == 0, first.log
-        servers["tides"].clear()
-        servers["tides"].routes.update(TIDES["run2_routes"])
-        second = run_crawl(servers, tmp_path)
+        server.clear()
+        server.routes.update(TIDES["run2_routes"])
+        second = run_crawl({"tides": server}, tmp_path)
     assert second.returncode == 0, second.log
+    run2 = {key: list(TIDES["run2"][key]) for key in ("articles", "listings", "not_fetched")}
+    duplicates = TIDES["revisit"]["duplicates"] if revisit else []
+    if revisit:
+        run2["articles"] += TIDES["revisit"]["articles"]
+        run2["not_fetched"] = []
     runs = sorted(_table(second.output, "runs"), key=lambda run: run["started_at"])
-    articles = _by_run(_table(second.output, "articles"), runs)
-    listings = _by_run((r for r in _table(second.output, "rejects") if r["reason"] == "listing"),
-                       runs)
-    assert articles == [sorted(TIDES["run1"]["articles"]), sorted(TIDES["run2"]["articles"])]
-    assert listings == [sorted(TIDES["run1"]["listings"]), sorted(TIDES["run2"]["listings"])]
-    assert first.requests["tides"].count(TIDES["run1"]["articles"][0]) == 1
+    rejects = _table(second.output, "rejects")
+    assert _by_run(_table(second.output, "articles"), runs) == [
+        sorted(TIDES["run1"]["articles"]), sorted(run2["articles"])]
+    assert _by_run((r for r in rejects if r["reason"] == "listing"), runs) == [
+        sorted(TIDES["run1"]["listings"]), sorted(run2["listings"])]
+    assert _by_run((r for r in rejects if r["reason"] == "duplicate_url"), runs) == [
+        [], sorted(duplicates)]
     seen = Counter(second.requests["tides"])
     assert max(seen.values()) == 1, seen
-    assert set(seen) == {"/robots.txt", *TIDES["run2"]["listings"], *TIDES["run2"]["articles"]}
-    assert not set(TIDES["run2"]["not_fetched"]) & set(seen)
-    assert runs[1]["skipped_known"] >= 1, runs  # A, linked from the section page and from C
+    assert set(seen) == {"/robots.txt", *run2["listings"], *run2["articles"], *duplicates}
+    assert not set(run2["not_fetched"]) & set(seen)
+    assert runs[1]["skipped_known"] >= 1 - revisit, runs  # A, from the section page and C
 
 
 # --------------------------------------------------------------------------- a 20 MB sitemap

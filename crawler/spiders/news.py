@@ -81,7 +81,7 @@ class NewsSpider(scrapy.Spider):
         path = spider.sites_arg or crawler.settings.get("SITES_FILE")
         for site in load_sites(path, only=spider.site_arg):  # SitesError stops the run here
             spider.sites[site.name] = site
-            spider.frontier.add_site(site.name, site.max_pages)
+            spider.frontier.add_site(site.name, site.max_pages, site.revisit)
             for host in site.hosts:
                 spider._by_host.setdefault(host, site)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
@@ -253,13 +253,17 @@ class NewsSpider(scrapy.Spider):
     def _offer(self, site: Site, url: str, depth: int, hints: tuple = _NO_HINTS, *,
                first: bool = False, always: bool = False) -> None:
         """Offer a page to the frontier, unless an earlier run stored it unchanged (a start
-        page is offered ``always``)."""
+        page is offered ``always``; a stored page whose links are followed is re-read within
+        the site's ``revisit`` budget)."""
         if not always and not self.frontier.known(url):
             stored = self.state.lookup(url)
             if stored is not None and not stored.changed_since(hints[2]):
-                self._stat("state/skipped_known")
-                return
-            if stored is not None:
+                if depth >= site.follow_depth or not self.frontier.revisit(site.name):
+                    self._stat("state/skipped_known")
+                    return
+                self._stat("state/revisit_known")
+                first = False  # new pages before re-read ones
+            elif stored is not None:
                 self._stat("state/refetch_changed")
         offered = self.frontier.offer(site.name, url, depth, hints, first=first)
         if offered is Offered.FOUND_AGAIN:  # a sitemap, a feed and a page: fetched once
