@@ -8,7 +8,8 @@ point for a queue of its own is the scheduler (``SCHEDULER``; ``BaseScheduler``'
 ``has_pending_requests`` / ``next_request``): when the queue is empty, ``FrontierScheduler`` asks
 the spider for those requests (``spider.release()``). So the crawl ends only when the frontier
 has nothing left to hand out, without a ``spider_idle`` handler that pushes requests into the
-engine (``engine.crawl``, an unstable API). With any other spider it is Scrapy's scheduler.
+engine (``crawler.engine``: "this API is not yet stable", say Scrapy's docs). With any other
+spider it is Scrapy's scheduler.
 """
 
 from __future__ import annotations

@@ -50,8 +50,8 @@ REDIRECT_MAX_TIMES = 10
 HTTPERROR_ALLOWED_CODES: list[int] = []  # errors reach the spider's errback and become rejects
 DNS_TIMEOUT = 15
 
-# Scrapy's scheduler, topped up from the spider's frontier when its queue runs dry: the requests
-# no callback is left to yield (crawler/scheduler.py), instead of engine.crawl from spider_idle.
+# --- Flow: Scrapy's scheduler, topped up from the spider's frontier when its queue runs dry (the
+# requests no callback is left to yield; crawler/scheduler.py), not engine.crawl from spider_idle.
 SCHEDULER = "crawler.scheduler.FrontierScheduler"
 
 # --- Safety: links, sitemaps and redirects never reach private, loopback, link-local or cloud
