@@ -5,8 +5,10 @@ slug, a numeric id, a query string and extension-less paths, linked only from a 
 only from another article; a sitemap, a feed and the front page naming the same URLs; a redirect
 to an already-fetched article; a redirect to a denied URL; a bot challenge served with status
 200), judged from the server's own request log and the dataset read back with pyarrow and
-sqlite3. Then a crawl of a plain 20 MB sitemap, generated and served locally. The page-kind
-rules themselves are tested on inline HTML.
+sqlite3. Then two runs over one output directory (``tests/sites/tides``: what a later run
+fetches again), a crawl of a plain 20 MB sitemap generated and served locally (and the peak
+memory of reading it), meta refreshes, and a sitemap only robots.txt names. The page-kind rules
+themselves are tested on inline HTML.
 """
 
 from __future__ import annotations
