@@ -8,8 +8,10 @@ them ended. What waits stays here as a small ``Task``, not as a Scrapy ``Request
 scheduler holds a few requests per site however large the sitemaps.
 
 Per site, at most ``max_pages`` distinct pages are accepted in a run (a URL found again counts
-once). Pages offered with ``first`` (article-like URLs, sitemap and feed entries) are handed out
-before the others; a page found again at a lower depth before it was taken keeps the lower one.
+once), of which at most ``revisit`` pages an earlier run stored (``revisit`` says whether one
+more may be). Pages offered with ``first`` (article-like URLs, sitemap and feed entries) are
+handed out before the others; a page found again at a lower depth before it was taken keeps the
+lower one.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Task:
 @dataclass(slots=True)
 class _Site:
     max_pages: int
+    revisit: int = 0  # stored pages that may still be re-read this run
     first: deque[str] = field(default_factory=deque)
     later: deque[str] = field(default_factory=deque)
     accepted: int = 0  # distinct pages accepted this run (<= max_pages)
@@ -67,9 +70,9 @@ class Frontier:
         self._waiting: dict[str, Task] = {}  # offered, not yet taken
         self._claimed: set[str] = set()  # taken or claimed: fetched (or being fetched) this run
 
-    def add_site(self, site: str, max_pages: int) -> None:
-        """Register ``site`` with its ``max_pages`` limit."""
-        self._sites[site] = _Site(max_pages=max_pages)
+    def add_site(self, site: str, max_pages: int, revisit: int = 0) -> None:
+        """Register ``site`` with its ``max_pages`` limit and its ``revisit`` budget."""
+        self._sites[site] = _Site(max_pages=max_pages, revisit=revisit)
 
     def offer(self, site: str, url: str, depth: int, hints: tuple[Any, ...] = (), *,
               first: bool = False) -> Offered:
@@ -89,6 +92,14 @@ class Frontier:
         self._waiting[url] = Task(url, site, depth, hints)
         (state.first if first else state.later).append(url)
         return Offered.QUEUED
+
+    def revisit(self, site: str) -> bool:
+        """May a page of ``site`` that an earlier run stored be re-read? Spends the budget."""
+        state = self._sites[site]
+        if state.revisit <= 0:
+            return False
+        state.revisit -= 1
+        return True
 
     def claim(self, url: str) -> Claimed:
         """Mark ``url`` as fetched now (a sitemap, a feed, a redirect's target)."""

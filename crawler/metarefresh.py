@@ -6,6 +6,11 @@ on the reactor, for every page, a full decode that the workers then do again. Th
 the first 4 KB of the body instead; what it finds, and the redirect it makes, are the same. A
 page whose first 4 KB do not hold the word "refresh" in any case (most pages) has no refresh tag
 and passes straight through (a tag spelled with character references aside).
+
+A refresh target goes through the frontier's one-fetch-per-URL claim before it is requested, as
+an HTTP redirect's does (``crawler.redirects.check_target``): a target fetched already in this
+run fails as ``AlreadyFetched`` (the page becomes its alias, a ``duplicate_url`` reject names the
+target), a denied one as ``DeniedRedirect``.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from typing import Any
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.http import HtmlResponse, Request, Response
+
+from crawler.redirects import check_target
 
 HEAD_BYTES = 4096  # Scrapy reads the refresh tag from this many characters of the page
 
@@ -24,6 +31,13 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
     def process_response(
         self, request: Request, response: Response, spider: Any = None
     ) -> Request | Response:
+        result = self._refresh(request, response)
+        if isinstance(result, Request):
+            check_target(self.crawler, request, result.url)
+        return result
+
+    def _refresh(self, request: Request, response: Response) -> Request | Response:
+        """Scrapy's answer, from the page's first 4 KB: the refresh's request, or the page."""
         if not isinstance(response, HtmlResponse) or len(response.body) <= HEAD_BYTES:
             return super().process_response(request, response)
         if b"refresh" not in response.body[:HEAD_BYTES].lower():

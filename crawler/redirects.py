@@ -1,7 +1,8 @@
 """Redirects and the one-fetch-per-URL rule: a redirect to a page already fetched is not followed.
 
 ``RedirectFrontierMiddleware`` sits between the address guard (610) and Scrapy's
-``RedirectMiddleware`` (600) and looks at every 3xx answer to one of the spider's requests:
+``RedirectMiddleware`` (600) and looks at every 3xx answer to one of the spider's requests;
+``check_target`` does the same for the target of a meta refresh (``crawler.metarefresh``):
 
 - a target that a ``deny`` pattern of the request's site matches fails as ``DeniedRedirect``
   (reject ``denied``): deny patterns apply to where a redirect leads, not only to links;
@@ -49,23 +50,27 @@ class RedirectFrontierMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get(b"Location")
-        site = request.cb_kwargs.get("site") if isinstance(request.cb_kwargs, dict) else None
-        spider = self.crawler.spider
-        frontier = getattr(spider, "frontier", None)
-        if (not 300 <= response.status < 400 or not location or site is None
-                or frontier is None or request.meta.get("dont_redirect")):
+        if not 300 <= response.status < 400 or not location or request.meta.get("dont_redirect"):
             return response
-        target = canonicalize(
-            urljoin(request.url, safe_url_string(location.decode("latin-1").strip()))
-        )
-        config = spider.sites.get(site)
-        if config is not None and config.denies(target):
-            self._stat("redirect/denied")
-            raise DeniedRedirect(f"redirect to {target}: matches a deny pattern of {site}")
-        if frontier.claim(target) is Claimed.FETCHED:
-            self._stat("redirect/already_fetched")
-            raise AlreadyFetched(f"redirects to {target}, fetched already in this run", target)
+        check_target(self.crawler, request, urljoin(
+            request.url, safe_url_string(location.decode("latin-1").strip())))
         return response
 
-    def _stat(self, key: str) -> None:
-        self.crawler.stats.inc_value(f"newsclean/{key}")
+
+def check_target(crawler: Any, request: Request, url: str) -> None:
+    """Claim the target ``url`` of a redirect of ``request`` in the spider's frontier, or raise
+    ``DeniedRedirect`` / ``AlreadyFetched``. Requests that are not the news spider's (no
+    ``site``) pass."""
+    site = request.cb_kwargs.get("site") if isinstance(request.cb_kwargs, dict) else None
+    spider = crawler.spider
+    frontier = getattr(spider, "frontier", None)
+    if site is None or frontier is None:
+        return
+    target = canonicalize(url)
+    config = spider.sites.get(site)
+    if config is not None and config.denies(target):
+        crawler.stats.inc_value("newsclean/redirect/denied")
+        raise DeniedRedirect(f"redirect to {target}: matches a deny pattern of {site}")
+    if frontier.claim(target) is Claimed.FETCHED:
+        crawler.stats.inc_value("newsclean/redirect/already_fetched")
+        raise AlreadyFetched(f"redirects to {target}, fetched already in this run", target)

@@ -50,6 +50,10 @@ REDIRECT_MAX_TIMES = 10
 HTTPERROR_ALLOWED_CODES: list[int] = []  # errors reach the spider's errback and become rejects
 DNS_TIMEOUT = 15
 
+# --- Flow: Scrapy's scheduler, topped up from the spider's frontier when its queue runs dry (the
+# requests no callback is left to yield; crawler/scheduler.py), not engine.crawl from spider_idle.
+SCHEDULER = "crawler.scheduler.FrontierScheduler"
+
 # --- Safety: links, sitemaps and redirects never reach private, loopback, link-local or cloud
 # metadata addresses, nor non-http(s) schemes (crawler/guard.py); the configured sites are trusted.
 DOWNLOADER_MIDDLEWARES = {

@@ -26,7 +26,7 @@ from crawler.urls import host_of
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # fullmatch: no trailing newline
 _LISTS = ("start_urls", "sitemaps", "feeds", "allow", "deny",
           "remove_selectors", "remove_phrases", "keep_selectors")
-_KNOWN = {"name", "max_age_days", "max_pages", "follow_depth", "timezone", *_LISTS}
+_KNOWN = {"name", "max_age_days", "max_pages", "follow_depth", "revisit", "timezone", *_LISTS}
 
 
 class SitesError(ValueError):
@@ -64,6 +64,7 @@ class Site:
     max_age_days: float | None = None
     max_pages: int = 5000
     follow_depth: int = 2
+    revisit: int = 0  # stored articles reached by a link re-read a run, for their links
     rules: SiteRules = field(default_factory=SiteRules)
     timezone: str | None = None  # IANA name: the pages' times without an offset are local times
 
@@ -146,6 +147,7 @@ def _site(path: Path, index: int, entry: Any) -> Site:
         max_age_days=_number(where, entry, "max_age_days", float, None),
         max_pages=_number(where, entry, "max_pages", int, 5000),
         follow_depth=_number(where, entry, "follow_depth", int, 2),
+        revisit=_number(where, entry, "revisit", int, 0),
         rules=_rules(where, lists),
         timezone=_timezone(where, entry.get("timezone")),
     )

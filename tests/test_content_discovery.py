@@ -5,22 +5,29 @@ slug, a numeric id, a query string and extension-less paths, linked only from a 
 only from another article; a sitemap, a feed and the front page naming the same URLs; a redirect
 to an already-fetched article; a redirect to a denied URL; a bot challenge served with status
 200), judged from the server's own request log and the dataset read back with pyarrow and
-sqlite3. Then a crawl of a plain 20 MB sitemap, generated and served locally. The page-kind
-rules themselves are tested on inline HTML.
+sqlite3. Then two runs over one output directory (``tests/sites/tides``: what a later run
+fetches again), a crawl of a plain 20 MB sitemap generated and served locally (and the peak
+memory of reading it), meta refreshes, and a sitemap only robots.txt names. The page-kind rules
+themselves are tested on inline HTML.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyarrow.dataset as ds
 import pytest
+from conftest import REPO, crawl_env
 from lxml import etree
 from lxml import html as lxml_html
-from mockserver import SiteServer, load_manifest
+from mockserver import SITES_DIR, SiteServer, load_manifest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -122,6 +129,57 @@ def test_the_runs_table_counts_listings_and_walls(crawled):
     assert reasons["listing"] == 3 and reasons["blocked"] == 1, reasons
 
 
+# --------------------------------------------------------------------------- a second run
+
+TIDES = load_manifest("tides")
+
+
+def _by_run(rows, runs: list[dict]) -> list[list[str]]:
+    """The paths of ``rows``, sorted, per run (``runs``: the runs table in start order)."""
+    paths: dict[str, list[str]] = {run["crawl_id"]: [] for run in runs}
+    for row in rows:
+        paths[row["crawl_id"]].append(_path(row["url"]))
+    return [sorted(paths[run["crawl_id"]]) for run in runs]
+
+
+@pytest.mark.parametrize("revisit", [0, 1])
+def test_a_second_run_finds_new_stories_and_skips_the_stored_ones(run_crawl, tmp_path, revisit):
+    """Two runs into one output directory (``tests/sites/tides``): run 1 stores A; then the
+    server adds an article C to the section page, a story B linked only from C, and a story D
+    linked only from A. Run 2 fetches the start and section pages again and stores C and B. A
+    stored article is not fetched again for its links (D is not found), unless the site's
+    ``revisit`` budget allows: then A is re-read (unchanged: ``duplicate_url``) and D found."""
+    root = tmp_path / "tides"
+    shutil.copytree(SITES_DIR / "tides", root)
+    with (root / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write(f"revisit = {revisit}\n")
+    with SiteServer(root) as server:
+        first = run_crawl({"tides": server}, tmp_path)
+        assert first.returncode == 0, first.log
+        server.clear()
+        server.routes.update(TIDES["run2_routes"])
+        second = run_crawl({"tides": server}, tmp_path)
+    assert second.returncode == 0, second.log
+    run2 = {key: list(TIDES["run2"][key]) for key in ("articles", "listings", "not_fetched")}
+    duplicates = TIDES["revisit"]["duplicates"] if revisit else []
+    if revisit:
+        run2["articles"] += TIDES["revisit"]["articles"]
+        run2["not_fetched"] = []
+    runs = sorted(_table(second.output, "runs"), key=lambda run: run["started_at"])
+    rejects = _table(second.output, "rejects")
+    assert _by_run(_table(second.output, "articles"), runs) == [
+        sorted(TIDES["run1"]["articles"]), sorted(run2["articles"])]
+    assert _by_run((r for r in rejects if r["reason"] == "listing"), runs) == [
+        sorted(TIDES["run1"]["listings"]), sorted(run2["listings"])]
+    assert _by_run((r for r in rejects if r["reason"] == "duplicate_url"), runs) == [
+        [], sorted(duplicates)]
+    seen = Counter(second.requests["tides"])
+    assert max(seen.values()) == 1, seen
+    assert set(seen) == {"/robots.txt", *run2["listings"], *run2["articles"], *duplicates}
+    assert not set(run2["not_fetched"]) & set(seen)
+    assert runs[1]["skipped_known"] >= 1 - revisit, runs  # A, from the section page and C
+
+
 # --------------------------------------------------------------------------- a 20 MB sitemap
 
 SITEMAP_ENTRIES = 50_000  # the protocol's most per file
@@ -172,6 +230,56 @@ def test_a_plain_20_mb_sitemap_is_read_to_its_end(run_crawl, tmp_path):
     assert not [r for r in rejects if r["url"].endswith("/sitemap.xml")], rejects[:3]
 
 
+# Peak RSS of reading a sitemap, in a fresh interpreter: the kernel's high-water mark (VmHWM) is
+# reset once the body is in memory (imports leave a higher transient peak behind), then read after
+# the reader ran; beside it, the size of what the reader returns (what it must keep anyway).
+_READ_PEAK = """
+import json, re, sys
+from pathlib import Path
+from lxml import etree
+from crawler.spiders.news import _read_sitemap
+
+def kib(field):
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(rf"^{field}:\\s+(\\d+) kB", status, re.M).group(1))
+
+body = Path(sys.argv[1]).read_bytes()
+Path("/proc/self/clear_refs").write_text("5")  # the high-water mark restarts from here
+before = kib("VmHWM")
+if sys.argv[2] == "spider":
+    found, urls = _read_sitemap(body, "http://127.0.0.1:8080/sitemap.xml")
+    kept = [found.entries, urls, *urls]
+    kept += [x for e in found.entries for x in (e, e.url, e.lastmod)]
+    kept_kib = sum(map(sys.getsizeof, kept)) // 1024
+else:  # the whole document as a tree, as a reader that does not stream holds it
+    tree = etree.fromstring(body, etree.XMLParser(huge_tree=True))
+    kept_kib = 0
+print(json.dumps({"grew_kib": kib("VmHWM") - before, "kept_kib": kept_kib}))
+"""
+PARSE_SLACK_KIB = 12 * 1024  # parser buffers and allocator slack; half the sitemap's size
+
+
+def _read_peak(path: Path, reader: str) -> dict[str, int]:
+    out = subprocess.run([sys.executable, "-c", _READ_PEAK, str(path), reader], cwd=REPO,
+                         env=crawl_env(), capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(out.stdout)
+
+
+def test_a_plain_20_mb_sitemap_is_read_in_bounded_memory(tmp_path):
+    """The spider's own reader, on the generated 24 MB sitemap: the peak grows by what it
+    returns plus a few MB, not by the document held whole (the control: a whole-tree read
+    of the same file passes the same bound by far, so the bound can fail)."""
+    size, _ = _big_sitemap(tmp_path)
+    path = tmp_path / "rendered.xml"
+    path.write_bytes((tmp_path / "sitemap.xml").read_bytes().replace(
+        b"{{BASE}}", b"http://127.0.0.1:8080"))
+    spider = _read_peak(path, "spider")
+    assert spider["kept_kib"] > 0
+    assert spider["grew_kib"] <= spider["kept_kib"] + PARSE_SLACK_KIB, (spider, size)
+    whole = _read_peak(path, "tree")
+    assert whole["grew_kib"] > spider["kept_kib"] + PARSE_SLACK_KIB, (whole, spider)
+
+
 def test_pages_outside_allow_are_read_for_links_only(run_crawl, tmp_path):
     """``allow`` names the article URLs: the front page (not allowed) is fetched for its links
     and recorded as a ``listing`` without extraction; a page outside ``allow`` whose links would
@@ -199,6 +307,82 @@ def test_pages_outside_allow_are_read_for_links_only(run_crawl, tmp_path):
     assert front["detail"].startswith("2 links; not an article URL")
     (article,) = _table(result.output, "articles")
     assert _path(article["url"]) == "/news/harbour-story"
+
+
+def _article_html(title: str, links: str = "") -> str:
+    words = " ".join(f"{title.split()[0].lower()}{n}" for n in range(200))
+    return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"<p>{words}</p></article>{links}</body></html>")
+
+
+def _refresh_html(target: str) -> str:
+    return (f'<html><head><meta http-equiv="refresh" content="0; url={target}"></head>'
+            "<body><p>Moved.</p></body></html>")
+
+
+def test_a_meta_refresh_target_is_claimed_like_a_redirect_target(run_crawl, tmp_path):
+    """A meta refresh to a page fetched already in the run is not followed: a ``duplicate_url``
+    reject names the target and the refresh page becomes its alias; one to a denied URL is
+    ``denied``; one to a new page claims it, so that a link to that page later is not fetched."""
+    root = tmp_path / "refresh"
+    (root / "news").mkdir(parents=True)
+    (root / "m").mkdir()
+    pages = {
+        "index.html": '<html><body><a href="/news/harbour.html">Harbour</a>'
+                      '<a href="/m/ferry.html">Ferry</a></body></html>',
+        "news/harbour.html": _article_html(
+            "Harbour story", '<a href="/m/harbour.html">Again</a><a href="/m/live.html">Live</a>'
+                             '<a href="/news/ferry.html">Ferry</a>'),
+        "news/ferry.html": _article_html("Ferry story"),
+        "m/harbour.html": _refresh_html("/news/harbour.html"),  # found only after its target
+        "m/ferry.html": _refresh_html("/news/ferry.html"),
+        "m/live.html": _refresh_html("/live/now.html"),
+    }
+    for name, html in pages.items():
+        (root / name).write_text(html, encoding="utf-8")
+    (root / "site.toml").write_text(
+        '[[sites]]\nname = "refresh"\nstart_urls = ["{{BASE}}/"]\nfollow_depth = 2\n'
+        "deny = ['/live/']\n", encoding="utf-8")
+    with SiteServer(root) as server:
+        result = run_crawl({"refresh": server}, tmp_path)
+    assert result.returncode == 0, result.log
+    seen = Counter(result.requests["refresh"])
+    assert max(seen.values()) == 1, seen
+    assert "/live/now.html" not in seen
+    stored = sorted(_path(row["url"]) for row in _table(result.output, "articles"))
+    assert stored == ["/news/ferry.html", "/news/harbour.html"]
+    rejects = {_path(row["url"]): row for row in _table(result.output, "rejects")}
+    again = rejects["/m/harbour.html"]
+    assert again["reason"] == "duplicate_url", again
+    assert result.url("refresh", "/news/harbour.html") in again["detail"]
+    assert rejects["/m/live.html"]["reason"] == "denied"
+    with sqlite3.connect(f"file:{result.output / 'state.sqlite'}?mode=ro", uri=True) as db:
+        aliases = dict(db.execute("select url, canonical_url from aliases"))
+    assert aliases[result.url("refresh", "/m/harbour.html")] == result.url(
+        "refresh", "/news/harbour.html")
+
+
+def test_a_sitemap_named_by_robots_is_read_when_no_callback_is_left(run_crawl, tmp_path):
+    """The site's one configured sitemap is a 404, and robots.txt names another: no callback of
+    the site is left to hand that one out, so the scheduler does (``crawler.scheduler``), and
+    its article is fetched before the crawl ends."""
+    root = tmp_path / "netted"
+    (root / "news").mkdir(parents=True)
+    (root / "news" / "harbour.html").write_text(_article_html("Harbour story"), encoding="utf-8")
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\nSitemap: {{BASE}}/real.xml\n",
+                                     encoding="utf-8")
+    (root / "real.xml").write_text(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>'
+        "{{BASE}}/news/harbour.html</loc></url></urlset>", encoding="utf-8")
+    (root / "site.toml").write_text(
+        '[[sites]]\nname = "netted"\nsitemaps = ["{{BASE}}/missing.xml"]\n', encoding="utf-8")
+    with SiteServer(root) as server:
+        result = run_crawl({"netted": server}, tmp_path)
+    assert result.returncode == 0, result.log
+    assert sorted(result.requests["netted"]) == [
+        "/missing.xml", "/news/harbour.html", "/real.xml", "/robots.txt"]
+    (article,) = _table(result.output, "articles")
+    assert _path(article["url"]) == "/news/harbour.html"
 
 
 # --------------------------------------------------------------------------- page kinds

@@ -88,6 +88,14 @@ def test_claim_of_a_waiting_url_takes_it_out_of_the_queue():
     assert frontier.known("new") and frontier.known("u2") and not frontier.known("other")
 
 
+def test_revisits_are_budgeted_per_site():
+    frontier = Frontier()
+    frontier.add_site("a", 100, revisit=2)
+    frontier.add_site("b", 100)
+    assert [frontier.revisit("a") for _ in range(3)] == [True, True, False]
+    assert not frontier.revisit("b")  # no budget: stored pages are not re-read
+
+
 def test_done_never_goes_below_zero_and_bad_ahead_is_refused():
     frontier = _frontier()
     frontier.done("a")

@@ -24,6 +24,7 @@ deny = ['/news/live/', '\\?page=']
 max_age_days = 3
 max_pages = 200
 follow_depth = 1
+revisit = 5
 remove_selectors = ["div.newsletter", "aside#promo"]
 
 [[sites]]
@@ -65,7 +66,7 @@ def test_good_file(tmp_path):
     assert harbor.feeds == ("https://harbor.example/feed.atom",)
     assert harbor.max_age_days == 3.0
     assert harbor.max_pages == 200
-    assert harbor.follow_depth == 1
+    assert harbor.follow_depth == 1 and harbor.revisit == 5
     assert harbor.rules.remove_selectors == ("div.newsletter", "aside#promo")
     assert harbor.allows("https://harbor.example/news/2026/a.html")
     assert not harbor.allows("https://harbor.example/news/live/now.html")
@@ -73,7 +74,7 @@ def test_good_file(tmp_path):
     assert valley.name == "valley.courier"
     assert valley.feeds == ("https://www.valley.example/feed.rss",)
     assert valley.hosts == frozenset({"valley.example"})
-    assert valley.max_age_days is None and valley.follow_depth == 2
+    assert valley.max_age_days is None and valley.follow_depth == 2 and valley.revisit == 0
 
 
 def test_only_keeps_one_site(tmp_path):
@@ -112,6 +113,7 @@ def test_fixture_site_entries_load(tmp_path):
                      id="bad-css-selector"),
         pytest.param(OTHER + "max_pages = -1\n", "other", "max_pages", id="negative-number"),
         pytest.param(OTHER + "follow_depth = 1.5\n", "other", "follow_depth", id="not-whole"),
+        pytest.param(OTHER + "revisit = -2\n", "other", "revisit", id="negative-revisit"),
         pytest.param('[[sites]]\nname = "other"\n', "other", "start_urls", id="nothing-to-crawl"),
     ],
 )

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -81,11 +81,10 @@ class NewsSpider(scrapy.Spider):
         path = spider.sites_arg or crawler.settings.get("SITES_FILE")
         for site in load_sites(path, only=spider.site_arg):  # SitesError stops the run here
             spider.sites[site.name] = site
-            spider.frontier.add_site(site.name, site.max_pages)
+            spider.frontier.add_site(site.name, site.max_pages, site.revisit)
             for host in site.hosts:
                 spider._by_host.setdefault(host, site)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
-        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)
         return spider
 
@@ -210,7 +209,6 @@ class NewsSpider(scrapy.Spider):
                                 first=discovery.looks_like_article(url))
         yield from self._next(site)  # requests before the item: extraction takes a while
         url = canonicalize(response.url)
-        self.frontier.claim(url)  # where a meta refresh led, say: not to be fetched again
         if not config.allows(url):
             detail = f"{len(links or ())} links; not an article URL by the site's allow patterns"
             yield self._reject(url, site, "listing", detail, response.status)
@@ -255,13 +253,17 @@ class NewsSpider(scrapy.Spider):
     def _offer(self, site: Site, url: str, depth: int, hints: tuple = _NO_HINTS, *,
                first: bool = False, always: bool = False) -> None:
         """Offer a page to the frontier, unless an earlier run stored it unchanged (a start
-        page is offered ``always``)."""
+        page is offered ``always``; a stored page whose links are followed is re-read within
+        the site's ``revisit`` budget)."""
         if not always and not self.frontier.known(url):
             stored = self.state.lookup(url)
             if stored is not None and not stored.changed_since(hints[2]):
-                self._stat("state/skipped_known")
-                return
-            if stored is not None:
+                if depth >= site.follow_depth or not self.frontier.revisit(site.name):
+                    self._stat("state/skipped_known")
+                    return
+                self._stat("state/revisit_known")
+                first = False  # new pages before re-read ones
+            elif stored is not None:
                 self._stat("state/refetch_changed")
         offered = self.frontier.offer(site.name, url, depth, hints, first=first)
         if offered is Offered.FOUND_AGAIN:  # a sitemap, a feed and a page: fetched once
@@ -296,23 +298,17 @@ class NewsSpider(scrapy.Spider):
                        cb_kwargs={"site": site.name}, meta=dict(SOURCE_META), dont_filter=True)
 
     def _dropped(self, request: Request) -> None:
-        """A page request the scheduler dropped (only another scheduler would): next one."""
+        """A page request the scheduler dropped (only another scheduler would): its place in
+        the site's pages ahead is free again (``release`` hands out the next one)."""
         if request.callback == self.parse_page:
-            site = request.cb_kwargs["site"]
-            self.frontier.done(site)
-            for next_request in self._next(site):
-                self.crawler.engine.crawl(next_request)
+            self.frontier.done(request.cb_kwargs["site"])
 
-    def _idle(self) -> None:
-        """A safety net: the crawl does not end while the frontier (or robots.txt) holds
-        requests that no callback was left to yield."""
-        released = 0
+    def release(self) -> Iterator[Request]:
+        """Requests no callback is left to yield: the sitemaps robots.txt named after the site's
+        last callback, the pages of a dropped request's place. ``crawler.scheduler`` asks for
+        them whenever its queue is empty, so the crawl ends only when the frontier is done."""
         for site in self.frontier.sites():
-            for request in self._next(site):
-                self.crawler.engine.crawl(request)
-                released += 1
-        if released:
-            raise DontCloseSpider
+            yield from self._next(site)
 
     # ------------------------------------------------------------------ failures
 
