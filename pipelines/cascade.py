@@ -1,22 +1,29 @@
-"""trafilatura's default cascade, without readability where readability's text cannot be chosen.
+"""trafilatura's default cascade, without the work whose answer cannot change its text.
 
-In its default (full) cascade trafilatura extracts the text its own way, then runs readability on
-the whole page (``trafilatura.external.compare_extraction``): 4-8 ms of a page's 25-30, about a
-fifth of the cascade. Readability's text replaces trafilatura's only when it is more than twice as
-long, or when trafilatura's text is empty, has no paragraph text or more tables than paragraphs
-(``_prefer_readability``, trafilatura 2.3.1). Readability keeps parts of the page's text and adds
-none, so the page's own text (without scripts and styles) bounds the length of what it can return.
-When trafilatura's text is at least half that bound, has paragraph text and no more tables than
-paragraphs, and is long and clean enough that the cascade would not try jusText, readability's
-answer cannot be chosen: ``compare_extraction`` returns trafilatura's text as it is, and so does
-this shortcut, without running readability. The text is the same; only the time differs.
+Two steps of the default (full) cascade read the whole page only to compare a length:
 
-The shortcut reaches into trafilatura's internals (``trafilatura.core.compare_extraction``), so it
-is installed only for the trafilatura version whose rules it mirrors (``RULES_OF``) and when the
-function it wraps has the expected signature; otherwise, or with ``NEWSCLEAN_PLAIN_CASCADE=1`` in
-the environment, the plain cascade runs: slower, never different. It is active only inside
-``shortcut()`` (``pipelines.extract`` wraps its own call to trafilatura in it): a plain
-``trafilatura.extract`` in the same process, as the benchmarks' baselines, runs unchanged.
+- after its own extraction, trafilatura runs readability on the page
+  (``trafilatura.external.compare_extraction``: 4-8 ms of a page's 25-30) and takes readability's
+  text only when it is more than twice as long as its own, or when its own is empty, has no
+  paragraph text or more tables than paragraphs (``_prefer_readability``);
+- for a text under 3,000 characters it reads the page's whole text (``html2txt``: 1-5 ms) to see
+  whether the text covers less than a fifth of it, and if so retries in recall mode.
+
+Both readers keep parts of the page's text nodes and add none, so one cheap figure bounds the
+length of what either can return (``text_bound``). When trafilatura's text has paragraph text, no
+more tables than paragraphs, is long and clean enough that the cascade would not try jusText, and
+is at least half that bound, readability's answer cannot be chosen: the shortcut returns
+trafilatura's text as ``compare_extraction`` would, without running readability. When the text
+is at least a fifth of the bound, the page-share test cannot pass: the page's text is not read.
+The text is the same either way; only the time differs (rules of trafilatura 2.3.1).
+
+The shortcut reaches into trafilatura's internals (``trafilatura.core.compare_extraction`` and
+``html2txt``), so it is installed only for the trafilatura version whose rules it mirrors
+(``RULES_OF``) and when the functions it wraps have the expected signatures; otherwise, or with
+``NEWSCLEAN_PLAIN_CASCADE=1`` in the environment, the plain cascade runs: slower, never
+different. It acts only inside ``shortcut()`` (``pipelines.extract`` wraps its own call to
+trafilatura in it): a plain ``trafilatura.extract`` in the same process, as the benchmarks'
+baselines, runs unchanged.
 """
 
 from __future__ import annotations
@@ -33,23 +40,29 @@ from typing import Any
 
 from lxml import etree
 
-RULES_OF = "2.3.1"  # the trafilatura version whose ``compare_extraction`` rules this mirrors
-_SIGNATURE = ["cleaned_tree", "raw_tree", "body", "text", "options"]
+RULES_OF = "2.3.1"  # the trafilatura version whose cascade rules this mirrors
+_SIGNATURES = {
+    "compare_extraction": ["cleaned_tree", "raw_tree", "body", "text", "options"],
+    "html2txt": ["content", "clean"],
+}
+PAGE_SHARE = 0.2  # trafilatura.core.ESCALATION_PAGE_SHARE in RULES_OF
 _ACTIVE: ContextVar[bool] = ContextVar("newsclean_cascade_shortcut", default=False)
+_TEXT_LENGTH: ContextVar[int | None] = ContextVar("newsclean_cascade_text", default=None)
 _FOLDED_LENGTH = etree.XPath("string-length(normalize-space(/))")
 _FOLDED_LENGTH_HERE = etree.XPath("string-length(normalize-space(.))")
 _TEXT_NODES = etree.XPath("count(//text())")
 _P_TEXT = etree.XPath(".//p//text()")
-SKIPPED = {"readability": 0, "compared": 0}  # in this process: pages that skipped / ran it
+SKIPPED = {"readability": 0, "compared": 0, "page_text": 0}  # in this process
 
 
-def readability_bound(raw_tree: Any) -> int:
-    """An upper bound of the length of readability's text (whitespace folded) on ``raw_tree``.
+def text_bound(raw_tree: Any) -> int:
+    """An upper bound of the length of readability's text, or ``html2txt``'s, on ``raw_tree``.
 
-    Readability moves or drops whole text nodes of the page, never splits or adds one: its text
-    is at most the page's text nodes (but scripts and styles, which it drops), joined with one
-    space between each two. That is the page's folded text, less its scripts' and styles' text,
-    plus one space for each text node (a space may stand between two nodes that touched).
+    Both move or drop whole text nodes of the page, never split or add one, and leave out scripts
+    and styles; both fold white space. Their text is at most the page's text nodes (but scripts
+    and styles) joined with one space between each two: the page's folded text, less its
+    scripts' and styles' text, plus one space for each text node (a space may stand between two
+    nodes that touched).
     XPath folds only ASCII white space, Python all of it: XPath's lengths are the longer, so the
     page's is read with XPath (the bound can only grow) and each script's with it as well (what
     is taken away, at most two spaces less than the script's folded text, can only shrink).
@@ -73,7 +86,7 @@ def readability_cannot_win(raw_tree: Any, body: Any, text: str, options: Any) ->
         return False
     if _sanitized()(body):
         return False  # "unclean": the cascade tries jusText
-    return 2 * len(text) >= readability_bound(raw_tree)
+    return 2 * len(text) >= text_bound(raw_tree)
 
 
 @cache
@@ -83,25 +96,43 @@ def _sanitized() -> etree.XPath:
     return etree.XPath(SANITIZED_XPATH)
 
 
-def _wrap(compare: Any) -> Any:
+def _compare_extraction(compare: Any) -> Any:
     def compare_extraction(cleaned_tree: Any, raw_tree: Any, body: Any, text: str,
                            options: Any) -> Any:
-        if _ACTIVE.get():
-            if readability_cannot_win(raw_tree, body, text, options):
-                SKIPPED["readability"] += 1
-                return body, text
+        if not _ACTIVE.get():
+            return compare(cleaned_tree, raw_tree, body, text, options)
+        if readability_cannot_win(raw_tree, body, text, options):
+            SKIPPED["readability"] += 1
+            found = body, text
+        else:
             SKIPPED["compared"] += 1
-        return compare(cleaned_tree, raw_tree, body, text, options)
+            found = compare(cleaned_tree, raw_tree, body, text, options)
+        # the cascade's text from here on: the rescue that may follow only makes it longer
+        _TEXT_LENGTH.set(len(found[1]))
+        return found
 
-    compare_extraction.__wrapped__ = compare  # type: ignore[attr-defined]
-    compare_extraction.newsclean_shortcut = True  # type: ignore[attr-defined]
     return compare_extraction
 
 
-def install(core: ModuleType | None = None, *, trafilatura_version: str | None = None) -> bool:
-    """Wrap ``core.compare_extraction`` (``trafilatura.core``'s by default) with the shortcut.
+def _html2txt(html2txt: Any) -> Any:
+    def page_text(content: Any, clean: bool = True) -> str:
+        known = _TEXT_LENGTH.get() if _ACTIVE.get() else None
+        _TEXT_LENGTH.set(None)
+        if known is not None and known >= PAGE_SHARE * text_bound(content):
+            SKIPPED["page_text"] += 1
+            return ""  # the share test fails with the page's text as with this
+        return html2txt(content, clean)
 
-    Returns whether it is installed: not for another trafilatura version, a function of another
+    return page_text
+
+
+_WRAPPERS = {"compare_extraction": _compare_extraction, "html2txt": _html2txt}
+
+
+def install(core: ModuleType | None = None, *, trafilatura_version: str | None = None) -> bool:
+    """Wrap ``core.compare_extraction`` and ``core.html2txt`` (``trafilatura.core``'s by default).
+
+    Returns whether it is installed: not for another trafilatura version, functions of another
     shape, or with ``NEWSCLEAN_PLAIN_CASCADE=1``; then the cascade runs as trafilatura ships it.
     """
     if os.environ.get("NEWSCLEAN_PLAIN_CASCADE") == "1":
@@ -110,26 +141,30 @@ def install(core: ModuleType | None = None, *, trafilatura_version: str | None =
         return False
     if core is None:
         from trafilatura import core
-    compare = getattr(core, "compare_extraction", None)
-    if compare is None:
-        return False
-    if getattr(compare, "newsclean_shortcut", False):
+    found = {name: getattr(core, name, None) for name in _SIGNATURES}
+    if all(getattr(f, "newsclean_shortcut", False) for f in found.values()):
         return True
-    try:
-        names = list(inspect.signature(compare).parameters)
-    except (TypeError, ValueError):
-        return False
-    if names != _SIGNATURE:
-        return False
-    core.compare_extraction = _wrap(compare)
+    for name, function in found.items():
+        try:
+            names = list(inspect.signature(function).parameters)
+        except (TypeError, ValueError):  # None, or not a function
+            return False
+        if names != _SIGNATURES[name]:
+            return False
+    for name, function in found.items():
+        wrapper = _WRAPPERS[name](function)
+        wrapper.__wrapped__ = function
+        wrapper.newsclean_shortcut = True
+        setattr(core, name, wrapper)
     return True
 
 
 @contextmanager
 def shortcut() -> Iterator[None]:
     """Let the installed shortcut act for the trafilatura calls made inside the block."""
-    token = _ACTIVE.set(True)
+    token, length = _ACTIVE.set(True), _TEXT_LENGTH.set(None)
     try:
         yield
     finally:
+        _TEXT_LENGTH.reset(length)
         _ACTIVE.reset(token)

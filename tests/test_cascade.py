@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from lxml.html import tostring
+from trafilatura import core
 from trafilatura.external import try_readability
 
 from pipelines import cascade
@@ -64,6 +65,7 @@ def test_the_shortcut_gives_the_plain_cascades_text_on_real_pages():
         for path, url in PAGES
     ]
     skipped = cascade.SKIPPED["readability"] - before
+    assert cascade.SKIPPED["page_text"] > 0
     assert skipped >= len(PAGES) // 4, f"readability skipped on only {skipped} pages"
     plain = subprocess.run(
         [sys.executable, "-c", _PLAIN], input=json.dumps([[str(p), u] for p, u in PAGES]),
@@ -77,14 +79,16 @@ def test_the_shortcut_gives_the_plain_cascades_text_on_real_pages():
 
 
 @pytest.mark.skipif(not PAGES, reason=f"no benchmark sets at {BENCH}")
-def test_the_bound_is_never_below_readabilitys_text():
-    """The invariant the shortcut rests on, checked against readability itself."""
+def test_the_bound_is_never_below_readabilitys_or_the_page_texts_length():
+    """The invariant the shortcut rests on, checked against readability and ``html2txt``."""
+    assert core.ESCALATION_PAGE_SHARE == cascade.PAGE_SHARE
     for path, _url in PAGES:
         tree = parse_html(gzip.decompress(path.read_bytes()))
-        bound = cascade.readability_bound(tree)
+        bound = cascade.text_bound(tree)
         found = try_readability(tree.__copy__())
         text = " ".join(tostring(found, method="text", encoding="utf-8").decode().split())
         assert len(text) <= bound, path.name
+        assert len(core.html2txt.__wrapped__(tree)) <= bound, path.name
 
 
 def test_short_or_unclean_or_table_texts_go_to_the_plain_comparison():
@@ -111,11 +115,17 @@ def test_not_installed_for_another_version_or_shape_or_when_switched_off(monkeyp
     def other_shape(tree, body, text, options):
         return body, text
 
-    fake = types.SimpleNamespace(compare_extraction=compare_extraction)
+    def html2txt(content, clean=True):
+        return ""
+
+    fake = types.SimpleNamespace(compare_extraction=compare_extraction, html2txt=html2txt)
     assert not cascade.install(fake, trafilatura_version="9.9")
     assert fake.compare_extraction is compare_extraction
     assert not cascade.install(types.SimpleNamespace(), trafilatura_version=cascade.RULES_OF)
-    odd = types.SimpleNamespace(compare_extraction=other_shape)
+    half = types.SimpleNamespace(compare_extraction=compare_extraction)
+    assert not cascade.install(half, trafilatura_version=cascade.RULES_OF)
+    assert half.compare_extraction is compare_extraction
+    odd = types.SimpleNamespace(compare_extraction=other_shape, html2txt=html2txt)
     assert not cascade.install(odd, trafilatura_version=cascade.RULES_OF)
     assert odd.compare_extraction is other_shape
     monkeypatch.setenv("NEWSCLEAN_PLAIN_CASCADE", "1")
@@ -123,5 +133,6 @@ def test_not_installed_for_another_version_or_shape_or_when_switched_off(monkeyp
     monkeypatch.delenv("NEWSCLEAN_PLAIN_CASCADE")
     assert cascade.install(fake, trafilatura_version=cascade.RULES_OF)
     assert fake.compare_extraction.__wrapped__ is compare_extraction
+    assert fake.html2txt.__wrapped__ is html2txt
     assert cascade.install(fake, trafilatura_version=cascade.RULES_OF)  # once, not twice
     assert fake.compare_extraction.__wrapped__ is compare_extraction
