@@ -3,10 +3,13 @@
 Layout: ``OUTPUT_DIR/warc/crawl_date=YYYY-MM-DD/<crawl_id>-NNNNN.warc.gz``, one gzip member per
 record, a ``warcinfo`` record first in every file, then a ``response`` and a ``request`` record
 for every HTML response the crawl received (articles, listings, error pages with a body; robots.txt,
-sitemaps and feeds too with ``ARCHIVE_DISCOVERY``). A file is written under a hidden temporary name
-(``.<name>.open``) and renamed when complete: at ``ARCHIVE_MAX_BYTES``, at the end of the run,
-after SIGTERM. A file a killed run left open is cut back to its last complete record and renamed
-by the next run (``recover_open_files``), so the articles that point into it stay readable.
+sitemaps and feeds too with ``ARCHIVE_DISCOVERY``), and a ``metadata`` record (``application/json``,
+``WARC-Concurrent-To`` the response) with what a sitemap or feed said of the page (``Page.hints``:
+title, dates) when it said anything, so that a re-extraction gives the page the same hints.
+A file is written under a hidden temporary name (``.<name>.open``) and renamed when complete: at
+``ARCHIVE_MAX_BYTES``, at the end of the run, after SIGTERM. A file a killed run left open is cut
+back to its last complete record and renamed by the next run (``recover_open_files``), so the
+articles that point into it stay readable.
 
 The payload is the body as the extractor saw it: a body Scrapy decompressed is stored decompressed,
 ``Transfer-Encoding`` and the original ``Content-Length`` are kept as ``X-Archive-Orig-*`` headers
@@ -14,7 +17,8 @@ and ``Content-Length`` gives the stored length. warcio builds the records and th
 
 ``ArchiveMiddleware`` (downloader) writes; ``ArchivePointers`` (spider) copies each record's place,
 ``(warc_file, warc_offset)``, into the ``Page`` items of its response. ``read_captures`` reads the
-responses of any WARC file back, other tools' included (chunked and compressed payloads decoded).
+responses of any WARC file back, other tools' included (chunked and compressed payloads decoded),
+with the hints of their ``metadata`` records.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import json
 import logging
 import os
 import socket
@@ -29,7 +34,7 @@ import threading
 import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from importlib.metadata import version
@@ -57,6 +62,9 @@ SUFFIX = ".warc.gz"
 OPEN_SUFFIX = ".open"  # a file still being written: ``.<name>.open``, hidden from readers
 META_KEY = "newsclean_warc"  # request.meta: (warc_file, warc_offset, WARC-Date) of the response
 _DROPPED = {"content-length", "transfer-encoding", "content-encoding"}
+HINTS_TYPE = "application/json"  # Content-Type of the metadata record of a page's hints
+HINTS_MAX_BYTES = 64 * 1024  # a metadata record larger than this is not one of ours
+_HINT_DATES = ("published_at", "modified_at", "lastmod")  # the hints that are datetimes
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class Exchange:
     status: int
     response_headers: list[tuple[str, str]]
     body: bytes
+    hints: dict[str, Any] = field(default_factory=dict)  # what a sitemap or feed said of it
 
 
 def exchange_of(request: Request, response: Response) -> Exchange:
@@ -115,6 +124,7 @@ def exchange_of(request: Request, response: Response) -> Exchange:
         status=response.status,
         response_headers=kept,
         body=response.body,
+        hints=dict(request.cb_kwargs.get("hints") or {}),  # the news spider's parse_page argument
     )
 
 
@@ -156,14 +166,15 @@ class WarcFileWriter:
         return _open_name(self.files[-1]) if self._fd is not None else None
 
     def write(self, exchange: Exchange) -> tuple[str, int]:
-        """Append the response and request records; ``(warc_file, offset)`` of the response."""
-        response, request = self._records(exchange)
+        """Append the response, request and (with hints) metadata records; ``(warc_file,
+        offset)`` of the response."""
+        records = self._records(exchange)
         with self.lock:
             if self._fd is None:
                 self._open()
             offset = self._size
-            self._append(response)
-            self._append(request)
+            for record in records:
+                self._append(record)
             where = str(self.files[-1].relative_to(self.root))
             if self._size >= self.max_bytes:
                 self._close()
@@ -174,7 +185,7 @@ class WarcFileWriter:
             if self._fd is not None:
                 self._close()
 
-    def _records(self, exchange: Exchange) -> tuple[bytes, bytes]:
+    def _records(self, exchange: Exchange) -> list[bytes]:
         date = datetime_to_iso_date(exchange.date.replace(tzinfo=None), use_micros=True)
         warc_headers = {"WARC-Date": date}
         if exchange.ip:
@@ -186,17 +197,24 @@ class WarcFileWriter:
             http_headers=StatusAndHeaders(status, exchange.response_headers,
                                           protocol=exchange.protocol),
         )
+        concurrent = {**warc_headers,
+                      "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")}
         target = urlsplit(exchange.url)
         path = (target.path or "/") + (f"?{target.query}" if target.query else "")
         request = self.builder.create_warc_record(
-            exchange.url, "request", warc_headers_dict={
-                **warc_headers,
-                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
-            },
+            exchange.url, "request", warc_headers_dict=concurrent,
             http_headers=StatusAndHeaders(f"{exchange.method} {path} HTTP/1.1",
                                           exchange.request_headers, is_http_request=True),
         )
-        return self._serialise(response), self._serialise(request)
+        records = [self._serialise(response), self._serialise(request)]
+        if exchange.hints:
+            data = hints_payload(exchange.hints)
+            metadata = self.builder.create_warc_record(
+                exchange.url, "metadata", payload=io.BytesIO(data), length=len(data),
+                warc_content_type=HINTS_TYPE, warc_headers_dict=concurrent,
+            )
+            records.append(self._serialise(metadata))
+        return records
 
     def _serialise(self, record: Any) -> bytes:
         out = io.BytesIO()
@@ -238,6 +256,30 @@ class WarcFileWriter:
         path = self.files[-1]
         os.replace(_open_name(path), path)
         fsync_dir(path.parent)
+
+
+def hints_payload(hints: dict[str, Any]) -> bytes:
+    """The JSON of a page's hints: ``{"hints": {"title": ..., "published_at": ISO 8601...}}``."""
+    values = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in hints.items()}
+    return json.dumps({"hints": values}, ensure_ascii=False, sort_keys=True).encode()
+
+
+def hints_of_payload(data: bytes) -> dict[str, Any]:
+    """The hints ``hints_payload`` wrote (unknown keys dropped); ``ValueError`` if malformed."""
+    try:
+        values = json.loads(data)["hints"]
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"not a hints record: {exc}") from None
+    if not isinstance(values, dict):
+        raise ValueError("not a hints record: 'hints' is not an object")
+    hints: dict[str, Any] = {}
+    if isinstance(title := values.get("title"), str):
+        hints["title"] = title
+    for key in _HINT_DATES:
+        if isinstance(value := values.get(key), str):
+            moment = datetime.fromisoformat(value)  # ValueError on a bad date
+            hints[key] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return hints
 
 
 def _reason(status: int) -> str:
@@ -406,26 +448,43 @@ class Capture:
     date: datetime
     file: Path
     offset: int
+    record_id: str = ""
     error: str | None = None  # the payload could not be decoded
+    hints: dict[str, Any] = field(default_factory=dict)  # from its metadata record
+    bad_hints: str | None = None  # its metadata record could not be read
 
     def header(self, name: str) -> str:
         return next((v for k, v in self.headers if k.lower() == name.lower()), "")
 
 
 def read_captures(path: Path, max_body: int) -> Iterator[Capture]:
-    """The HTTP responses of a WARC file (any writer's), payloads decoded.
+    """The HTTP responses of a WARC file (any writer's), payloads decoded, with their hints.
 
     ``Transfer-Encoding: chunked`` and ``Content-Encoding`` (gzip, deflate, brotli) are undone,
-    as an HTTP client would; a body past ``max_body`` is cut there (the caller rejects it). A file
-    that ends inside a record raises ``TruncatedRecord`` once the records before it are read."""
+    as an HTTP client would; a body past ``max_body`` is cut there (the caller rejects it). A
+    response is handed out once the records after it are read, up to the next response: its
+    ``metadata`` record of hints (``WARC-Concurrent-To`` it) may be among them. A file that ends
+    inside a record raises ``TruncatedRecord`` once the records before it are read."""
+    pending: Capture | None = None
     with open(path, "rb") as handle:
         records = ArchiveIterator(handle)
-        for record in records:
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            capture = _capture(record, path, max_body)
-            capture.offset = records.get_record_offset()  # after the body: it reads to the end
-            yield capture
+        try:
+            for record in records:
+                if record.rec_type == "metadata" and pending is not None:
+                    _add_hints(pending, record)
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                capture = _capture(record, path, max_body)
+                capture.offset = records.get_record_offset()  # after the body: read to its end
+                if pending is not None:
+                    yield pending
+                pending = capture
+        except Exception:
+            if pending is not None:  # what was read before the break still counts
+                yield pending
+            raise
+        if pending is not None:
+            yield pending
         if records.offset < (size := os.fstat(handle.fileno()).st_size):  # warcio stops quietly
             raise TruncatedRecord(f"the file ends inside a record after offset {records.offset} "
                                   f"(of {size} bytes)")
@@ -441,6 +500,7 @@ def _capture(record: Any, path: Path, max_body: int) -> Capture:
         date=_warc_date(record.rec_headers.get_header("WARC-Date")),
         file=path,
         offset=-1,
+        record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
     )
     try:
         capture.body = record.content_stream().read(max_body + 1)
@@ -450,6 +510,21 @@ def _capture(record: Any, path: Path, max_body: int) -> Capture:
     if len(capture.body) <= max_body and getattr(raw, "limit", 0) > 0 and not raw.read(1):
         raise TruncatedRecord(f"the record of {capture.url} ends {raw.limit + 1} bytes early")
     return capture
+
+
+def _add_hints(capture: Capture, record: Any) -> None:
+    """The hints of ``record`` into ``capture``, if it is the capture's hints record."""
+    headers = record.rec_headers
+    if (headers.get_header("WARC-Concurrent-To") != capture.record_id or not capture.record_id
+            or (headers.get_header("Content-Type") or "").split(";")[0].strip() != HINTS_TYPE):
+        return
+    data = record.content_stream().read(HINTS_MAX_BYTES + 1)
+    try:
+        if len(data) > HINTS_MAX_BYTES:
+            raise ValueError(f"over {HINTS_MAX_BYTES} bytes")
+        capture.hints = hints_of_payload(data)
+    except ValueError as exc:
+        capture.bad_hints = str(exc)[:300]
 
 
 class TruncatedRecord(ValueError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import subprocess
 import sys
 import threading
@@ -23,6 +24,8 @@ import pyarrow.parquet as pq
 import pytest
 from fastwarc import ArchiveIterator, WarcRecordType
 from scrapy.http import HtmlResponse, Request
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from crawler.archive import (
     ARCHIVE_DIR,
@@ -91,6 +94,51 @@ def test_writer_rotates_and_every_file_validates(tmp_path: Path):
         records = {r[2]: r for r in fastwarc_records(tmp_path / name)}
         kind, uri, _, payload = records[offset]
         assert (kind, uri, payload) == ("response", _exchange(n).url, PAGE)
+
+
+def test_hints_go_in_a_metadata_record_and_come_back(tmp_path: Path):
+    """What a sitemap or feed said of a page: a ``metadata`` record concurrent to its response,
+    valid for warcio and FastWARC, read back as the same hints; a record that is not ours, or
+    is broken, is not taken for them."""
+    hints = {"title": "Gales «approach»", "lastmod": datetime(2026, 11, 21, 5, 15, tzinfo=UTC),
+             "published_at": datetime(2026, 11, 20, 6, 30, 0, 1234, tzinfo=UTC)}
+    writer = WarcFileWriter(tmp_path, "crawl_date=2026-12-06", "run", max_bytes=1 << 30)
+    writer.write(Exchange(**{**vars(_exchange(1)), "hints": hints}))
+    writer.write(_exchange(2))
+    writer.close()
+    [path] = writer.files
+    check = warcio_check(path)
+    assert check.returncode == 0 and "fail" not in check.stdout, check.stdout + check.stderr
+    assert [r[0] for r in fastwarc_records(path)] == [  # every digest verified
+        "warcinfo", "response", "request", "metadata", "response", "request"]
+    with open(path, "rb") as handle:
+        headers = [dict(r.headers) for r in ArchiveIterator(handle, parse_http=False)]
+    response, metadata = headers[1], headers[3]
+    assert metadata["WARC-Concurrent-To"] == response["WARC-Record-ID"]
+    assert metadata["Content-Type"] == "application/json"
+    assert metadata["WARC-Target-URI"] == _exchange(1).url
+    captures = list(read_captures(path, 1 << 20))
+    assert [c.hints for c in captures] == [hints, {}]
+    assert [c.body for c in captures] == [PAGE, PAGE]
+
+    other = tmp_path / "other.warc.gz"  # another writer's metadata, and a broken hints record
+    with open(other, "wb") as handle:
+        out = WARCWriter(handle, gzip=True)
+        for n, payload in enumerate((b'{"hints": {"title": "not ours"}}', b'{"hints": [1]}')):
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            record = out.create_warc_record(f"http://a.example/{n}", "response",
+                                            payload=io.BytesIO(PAGE), length=len(PAGE),
+                                            http_headers=http)
+            out.write_record(record)
+            concurrent = record.rec_headers.get_header("WARC-Record-ID")
+            out.write_record(out.create_warc_record(
+                f"http://a.example/{n}", "metadata", payload=io.BytesIO(payload),
+                length=len(payload),
+                warc_content_type="text/plain" if n == 0 else "application/json",
+                warc_headers_dict={"WARC-Concurrent-To": concurrent}))
+    first, second = read_captures(other, 1 << 20)
+    assert (first.hints, first.bad_hints) == ({}, None)
+    assert second.hints == {} and "not an object" in (second.bad_hints or "")
 
 
 def test_a_response_is_stored_as_the_extractor_saw_it():

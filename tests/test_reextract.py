@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from mockserver import SiteServer
+from test_archive import warcio_check
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -148,6 +150,75 @@ def test_two_shards_give_the_rows_of_one_run(rebuilt, scrapy_cmd, tmp_path):
                       for r in _rows(output, "rejects").values())
 
     assert rejects(shards) == rejects(dest)
+
+
+# --------------------------------------------------------------------------- sitemap and feed hints
+
+_STORY = (
+    "Forty-two growers from across the valley have signed up for this year's orchard festival, "
+    "the largest field since the event began in a church parking lot thirty years ago.",
+    "The festival will fill the fairgrounds on Saturday and Sunday with stalls selling heritage "
+    "apples, pressed cider, pies and preserves, and a tent for growers of new orchards.",
+    "Organizer Beth Sandoval said the late frost in April had worried many farmers, but the "
+    "harvest turned out better than expected on the higher slopes above the river.",
+    "Parking at the fairgrounds is limited, and the county will run a free shuttle bus from the "
+    "library every twenty minutes on both days of the {topic}.",
+)
+
+
+def _bare_site(root: Path) -> Path:
+    """A site whose pages say no title and no date: its news sitemap and its feed do."""
+    site = root / "bare"
+    (site / "story").mkdir(parents=True)
+    for slug in ("orchard-festival", "cider-press"):
+        paragraphs = "".join(f"<p>{p.format(topic=slug)}</p>" for p in _STORY)
+        (site / "story" / f"{slug}.html").write_text(
+            f"<!doctype html><html lang=en><head><meta charset=utf-8></head><body><main>"
+            f"<article>{paragraphs}</article></main></body></html>", encoding="utf-8")
+    (site / "index.html").write_text("<html><body><p>Bare news</p></body></html>")
+    (site / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url>'
+        "<loc>{{BASE}}/story/orchard-festival.html</loc><lastmod>2026-11-22T10:00:00Z</lastmod>"
+        "<news:news><news:publication><news:name>Bare</news:name><news:language>en"
+        "</news:language></news:publication>"
+        "<news:publication_date>2026-11-21T05:15:00+01:00</news:publication_date>"
+        "<news:title>Orchard festival returns with a record number of growers</news:title>"
+        "</news:news></url></urlset>", encoding="utf-8")
+    (site / "feed.rss").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Bare</title>'
+        "<link>{{BASE}}/</link><description>d</description><item>"
+        "<title>Cider press opens to the public</title>"
+        "<link>{{BASE}}/story/cider-press.html</link>"
+        "<pubDate>Sat, 21 Nov 2026 22:10:00 -0500</pubDate></item></channel></rss>",
+        encoding="utf-8")
+    (site / "site.toml").write_text(
+        '[[sites]]\nname = "bare"\nstart_urls = ["{{BASE}}/"]\n'
+        'sitemaps = ["{{BASE}}/sitemap.xml"]\nfeeds = ["{{BASE}}/feed.rss"]\n', encoding="utf-8")
+    return site
+
+
+def test_sitemap_and_feed_hints_are_archived_and_reextracted(run_crawl, scrapy_cmd, tmp_path):
+    """A crawled row takes its title and date from the sitemap or feed; the re-extracted row,
+    from the archive's metadata record, the same: every column but the run's own."""
+    with SiteServer(_bare_site(tmp_path)) as server:
+        crawl = run_crawl({"bare": server}, tmp_path, ARCHIVE_MAX_BYTES="1000")
+    assert crawl.returncode == 0, crawl.log
+    before = _rows(crawl.output)
+    titles = {url.rsplit("/", 1)[1]: row["title"] for url, row in before.items()}
+    assert titles == {"orchard-festival.html": "Orchard festival returns with a record number "
+                      "of growers", "cider-press.html": "Cider press opens to the public"}
+    assert all(row["published_at"] is not None for row in before.values())
+    check = warcio_check(*warc_files([crawl.output]))
+    assert check.returncode == 0 and "fail" not in check.stdout, check.stdout + check.stderr
+
+    dest = tmp_path / "rebuilt"
+    proc = _reextract(scrapy_cmd, dest, str(crawl.output), "-a", f"sites={crawl.sites_file}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    after = _rows(dest)
+    assert {u: {k: v for k, v in r.items() if k not in IGNORED} for u, r in after.items()} == {
+        u: {k: v for k, v in r.items() if k not in IGNORED} for u, r in before.items()}
 
 
 def test_bad_sources_are_named(scrapy_cmd, tmp_path):
