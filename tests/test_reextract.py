@@ -11,11 +11,15 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import FAST, REPO, crawl_env
 from mockserver import SiteServer
 from test_archive import warcio_check
 from warcio.statusandheaders import StatusAndHeaders
@@ -23,7 +27,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.archive import warc_files
 from crawler.replay import in_shard, parse_shard
-from crawler.state import RunLock
+from crawler.state import RunLock, StateStore
 from crawler.urls import canonicalize
 from pipelines.extract import extract_article
 
@@ -219,6 +223,95 @@ def test_sitemap_and_feed_hints_are_archived_and_reextracted(run_crawl, scrapy_c
     after = _rows(dest)
     assert {u: {k: v for k, v in r.items() if k not in IGNORED} for u, r in after.items()} == {
         u: {k: v for k, v in r.items() if k not in IGNORED} for u, r in before.items()}
+
+
+def _running(dest: Path, *args: str) -> subprocess.Popen:
+    """``scrapy reextract`` started, not waited for (``scrapy_cmd`` waits)."""
+    command = [sys.executable, "-m", "scrapy", "reextract", *args]
+    for key, value in {**FAST, "OUTPUT_DIR": str(dest)}.items():
+        command += ["-s", f"{key}={value}"]
+    return subprocess.Popen(command, cwd=REPO, env=crawl_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _stored_elsewhere(stderr: str) -> int:
+    """Pages a run skipped because the destination had them (the summary line)."""
+    return int(re.search(r"(\d+) pages already stored", stderr)[1])  # type: ignore[index]
+
+
+def test_a_claim_holds_while_its_run_lives_even_after_kill_9(tmp_path: Path):
+    """Two stores of one folder (as two shards): what one claims, the other sees as stored
+    elsewhere; once the claiming process is killed (-9), its claims no longer hold."""
+    claim = ("import sys; from pathlib import Path; from crawler.state import StateStore; "
+             "s = StateStore.open(Path(sys.argv[1]), shared=True); "
+             "s.reserve('http://a.example/1', 'h1'); print('claimed', flush=True); "
+             "sys.stdin.read()")
+    with subprocess.Popen([sys.executable, "-c", claim, str(tmp_path)], cwd=REPO,
+                          env=crawl_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          text=True) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "claimed\n"
+            store = StateStore.open(tmp_path, shared=True)
+            try:
+                assert store.claimed_url("http://a.example/1")
+                assert store.claimed_hash("h1") == "http://a.example/1"
+                assert store.claimed_hash("h2") is None
+                store.reserve("http://a.example/2", "h2")
+                holder.kill()
+                holder.wait(timeout=30)
+                assert not store.claimed_url("http://a.example/1")  # its run is dead: dropped
+                assert store.db.execute("SELECT canonical_url FROM claims").fetchall() == [
+                    ("http://a.example/2",)]
+            finally:
+                store.close()
+        finally:
+            holder.kill()
+    again = StateStore.open(tmp_path)
+    try:  # a closed run leaves no claim, no claims file
+        assert again.db.execute("SELECT count(*) FROM claims").fetchone() == (0,)
+        assert list((tmp_path / ".claims").iterdir()) == []
+    finally:
+        again.close()
+
+
+def test_concurrent_shards_store_each_article_once(rebuilt, scrapy_cmd, tmp_path):
+    """Every WARC file twice, once in each shard: two shards running at once, racing for every
+    article, store exactly the articles of one unsharded run of the same archive; every other
+    copy is a duplicate reject or a page skipped as stored."""
+    crawl, _, _ = rebuilt
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for n, path in enumerate(warc_files([crawl.output]) * 6):  # runs long enough to overlap
+        for shard in ((1, 2), (2, 2)):
+            shutil.copyfile(path, archive / _named_for(shard, 2 * n + shard[0]))
+    sites = f"sites={crawl.sites_file}"
+    whole = _reextract(scrapy_cmd, tmp_path / "whole", str(archive), "-a", sites)
+    assert whole.returncode == 0, whole.stderr[-3000:]
+    shards = tmp_path / "shards"
+    running = [_running(shards, str(archive), "-a", sites, "-a", f"shard={shard}")
+               for shard in ("1/2", "2/2")]
+    stderr = [proc.communicate(timeout=240)[1] for proc in running]
+    assert [proc.returncode for proc in running] == [0, 0], stderr[0][-2000:] + stderr[1][-2000:]
+
+    expected, got = _rows(tmp_path / "whole"), _rows(shards)
+    assert _comparable(got) == _comparable(expected)
+    assert _same_copies(expected, got) >= len(expected) - 1
+    table = pq.read_table(shards / "articles").to_pylist()  # every row, not one per URL
+    for column in ("url", "canonical_url", "content_hash"):
+        assert len({r[column] for r in table}) == len(table) == len(expected), column
+    rejects = {"whole": [], "shards": []}
+    for name, output in (("whole", tmp_path / "whole"), ("shards", shards)):
+        table = pq.read_table(output / "rejects").to_pylist()
+        rejects[name] = sorted((r["url"], r["reason"]) for r in table
+                               if not r["reason"].startswith("duplicate_"))
+        copies = [r for r in table if r["reason"].startswith("duplicate_")]
+        assert all(r["detail"].rsplit(": ", 1)[1] in _comparable(got) for r in copies)
+        rejects[name].append(("copies not stored", len(copies)))
+    rejects["whole"][-1] = ("copies not stored",
+                            rejects["whole"][-1][1] + _stored_elsewhere(whole.stderr))
+    rejects["shards"][-1] = ("copies not stored",
+                             rejects["shards"][-1][1] + sum(map(_stored_elsewhere, stderr)))
+    assert rejects["shards"] == rejects["whole"]
 
 
 def test_bad_sources_are_named(scrapy_cmd, tmp_path):
