@@ -46,6 +46,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
@@ -173,8 +174,7 @@ class WarcFileWriter:
             if self._fd is None:
                 self._open()
             offset = self._size
-            for record in records:
-                self._append(record)
+            self._append(b"".join(records), len(records))  # the exchange in one write call
             where = str(self.files[-1].relative_to(self.root))
             if self._size >= self.max_bytes:
                 self._close()
@@ -237,14 +237,14 @@ class WarcFileWriter:
         })
         self._append(self._serialise(info))
 
-    def _append(self, data: bytes) -> None:
+    def _append(self, data: bytes, records: int = 1) -> None:
         assert self._fd is not None
         view = memoryview(data)
         while view:  # os.write may write less than asked (a signal, a full pipe)
             view = view[os.write(self._fd, view):]
         self._size += len(data)
         self.bytes += len(data)
-        self.records += 1
+        self.records += records
 
     def _close(self) -> None:
         assert self._fd is not None
@@ -439,7 +439,7 @@ def _point(item: Any, response: Response) -> Any:
 
 @dataclass
 class Capture:
-    """One HTTP response read back from a WARC file."""
+    """One HTTP response read back from a WARC file (with ``skip``: a record that is not one)."""
 
     url: str
     status: int
@@ -449,12 +449,30 @@ class Capture:
     file: Path
     offset: int
     record_id: str = ""
-    error: str | None = None  # the payload could not be decoded
+    error: str | None = None  # the record is broken (its payload, its status line...): a reject
     hints: dict[str, Any] = field(default_factory=dict)  # from its metadata record
     bad_hints: str | None = None  # its metadata record could not be read
+    skip: str | None = None  # not a response to read: why (``revisit``, ``bad_record``...)
 
     def header(self, name: str) -> str:
         return next((v for k, v in self.headers if k.lower() == name.lower()), "")
+
+
+@dataclass(frozen=True)
+class _Hints:
+    """A metadata record of hints, for the response it is concurrent to."""
+
+    concurrent_to: str
+    hints: dict[str, Any]
+    error: str | None
+
+
+GZIP_MAGIC = b"\x1f\x8b\x08"  # a gzip member's first bytes (deflate)
+MEMBER_SLACK = 1 << 20  # a record's WARC and HTTP headers, kept beside a body cut at max_body
+_CHUNK = 1 << 20  # decompressed bytes per zlib call
+_READ = 1 << 16  # compressed bytes per read: what is past a member's end is copied once more
+_SKIPPED = {"revisit": "revisit", "resource": "not_http", "conversion": "not_http",
+            "continuation": "not_http"}  # record types that hold no page to read, and why
 
 
 def read_captures(path: Path, max_body: int) -> Iterator[Capture]:
@@ -463,38 +481,164 @@ def read_captures(path: Path, max_body: int) -> Iterator[Capture]:
     ``Transfer-Encoding: chunked`` and ``Content-Encoding`` (gzip, deflate, brotli) are undone,
     as an HTTP client would; a body past ``max_body`` is cut there (the caller rejects it). A
     response is handed out once the records after it are read, up to the next response: its
-    ``metadata`` record of hints (``WARC-Concurrent-To`` it) may be among them. A file that ends
-    inside a record raises ``TruncatedRecord`` once the records before it are read."""
+    ``metadata`` record of hints (``WARC-Concurrent-To`` it) may be among them. Records that hold
+    no page (revisits, resources, responses without an HTTP message) come out with ``skip`` set.
+    A record that cannot be parsed (a broken gzip member, one the file ends inside, bytes that
+    are no WARC record) comes out as ``skip="bad_record"`` and reading goes on at the next gzip
+    member (or ``WARC/`` line); at the end, ``BrokenWarc`` says the file was not whole."""
     pending: Capture | None = None
-    with open(path, "rb") as handle:
-        records = ArchiveIterator(handle)
-        try:
-            for record in records:
-                if record.rec_type == "metadata" and pending is not None:
-                    _add_hints(pending, record)
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                capture = _capture(record, path, max_body)
-                capture.offset = records.get_record_offset()  # after the body: read to its end
+    records = _records(path, max_body)
+    try:
+        for item in records:
+            if isinstance(item, _Hints):
+                if pending is not None and item.concurrent_to == pending.record_id:
+                    pending.hints, pending.bad_hints = item.hints, item.error
+            elif item.skip is not None:
+                yield item
+            else:
                 if pending is not None:
                     yield pending
-                pending = capture
-        except Exception:
-            if pending is not None:  # what was read before the break still counts
-                yield pending
-            raise
-        if pending is not None:
+                pending = item
+    except Exception:
+        if pending is not None:  # what was read before the break still counts
             yield pending
-        if records.offset < (size := os.fstat(handle.fileno()).st_size):  # warcio stops quietly
-            raise TruncatedRecord(f"the file ends inside a record after offset {records.offset} "
-                                  f"(of {size} bytes)")
+        raise
+    if pending is not None:
+        yield pending
+
+
+def _records(path: Path, max_body: int) -> Iterator[Capture | _Hints]:
+    """Responses, skipped records and hints of ``path`` in file order, over broken records."""
+    broken: list[str] = []
+
+    def bad(offset: int, why: str) -> Capture:
+        broken.append(f"offset {offset}: {why}"[:300])
+        return Capture(url="", status=0, headers=[], body=b"", date=datetime.now(UTC), file=path,
+                       offset=offset, error=broken[-1], skip="bad_record")
+
+    with open(path, "rb") as handle:
+        read = _gzip_records if handle.read(2) == GZIP_MAGIC[:2] else _plain_records
+        yield from read(handle, path, max_body, bad)
+    if broken:
+        raise BrokenWarc(f"{len(broken)} unreadable part(s), the first at {broken[0]}")
+
+
+@dataclass(frozen=True)
+class _Member:
+    """One gzip member of a ``.warc.gz`` file (one record, as the format wants it)."""
+
+    offset: int
+    data: bytes  # decompressed, its first ``cap`` bytes
+    capped: bool  # it held more
+    error: str | None  # it cannot be decompressed (or the file ends inside it)
+
+
+def _gzip_members(handle: Any, cap: int) -> Iterator[_Member]:
+    """The gzip members of ``handle``, decompressed here rather than by warcio, whose reader
+    passes over a broken member's bytes (it writes the zlib error to stderr and goes on). After
+    a broken member, reading goes on at the next gzip header. Memory: ``cap`` bytes a member."""
+    offset, rest = 0, b""
+    handle.seek(0)
+    while data := rest or handle.read(_READ):
+        unpacker = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        kept, capped, error, used = bytearray(), False, None, 0
+        while True:
+            try:
+                out = unpacker.decompress(data, _CHUNK)
+            except zlib.error as exc:
+                error = f"a broken gzip member: {exc}"
+                break
+            used += len(data) - len(unpacker.unconsumed_tail)
+            capped = capped or len(kept) + len(out) > cap
+            kept += out[: max(cap - len(kept), 0)]
+            if unpacker.eof:
+                rest = unpacker.unused_data
+                used -= len(rest)
+                break
+            data = unpacker.unconsumed_tail or handle.read(_READ)
+            if not data and not out:  # (with output, zlib may hold more: asked again)
+                error = "the file ends inside a gzip member"
+                break
+        yield _Member(offset, bytes(kept), capped, error)
+        if error is None:
+            offset += used
+            continue
+        following = _next_start(handle, offset + 1, GZIP_MAGIC)
+        if following is None:
+            return
+        offset, rest = following, b""
+        handle.seek(offset)
+
+
+def _gzip_records(handle: Any, path: Path, max_body: int,
+                  bad: Any) -> Iterator[Capture | _Hints]:
+    """The records of a ``.warc.gz``, a gzip member at a time."""
+    for member in _gzip_members(handle, max_body + MEMBER_SLACK):
+        if member.error is not None:
+            yield bad(member.offset, member.error)
+            continue
+        try:
+            yield from _member_items(member, path, max_body)
+        except Exception as exc:  # warcio's parse of another writer's bytes, or ours
+            yield bad(member.offset, f"{type(exc).__name__}: {exc}")
+
+
+def _member_items(member: _Member, path: Path, max_body: int) -> Iterator[Capture | _Hints]:
+    records = ArchiveIterator(io.BytesIO(member.data))
+    for record in records:
+        item = _item(record, path, max_body)
+        if isinstance(item, Capture):
+            item.offset = member.offset
+        if item is not None:
+            yield item
+    if not member.capped and records.offset < len(member.data):  # warcio stops quietly
+        raise TruncatedRecord(f"{len(member.data) - records.offset} bytes that are not a record")
+
+
+def _plain_records(handle: Any, path: Path, max_body: int,
+                   bad: Any) -> Iterator[Capture | _Hints]:
+    """The records of an uncompressed ``.warc``, digests checked (a gzip member has its CRC);
+    after a broken one, reading goes on at the next ``WARC/`` line."""
+    size = os.fstat(handle.fileno()).st_size
+    start: int | None = 0
+    while start is not None:
+        handle.seek(start)
+        records = ArchiveIterator(handle, check_digests="raise")  # no gzip CRC here
+        try:
+            for record in records:
+                if (item := _item(record, path, max_body)) is not None:
+                    if isinstance(item, Capture):
+                        item.offset = records.get_record_offset()  # after the body is read
+                    yield item
+            if records.offset >= size:
+                return
+            why = "the file ends inside a record"  # warcio stops quietly
+        except Exception as exc:  # warcio's parse of another writer's bytes, or ours
+            why = f"{type(exc).__name__}: {exc}"
+        yield bad(records.offset, why)
+        start = _next_start(handle, records.offset + 1, b"WARC/1.")
+
+
+def _item(record: Any, path: Path, max_body: int) -> Capture | _Hints | None:
+    """What one record is to a re-extraction; ``None`` for the companions of a response
+    (request, warcinfo, metadata of another kind)."""
+    kind = record.rec_type
+    if kind == "metadata":
+        return _hints(record)
+    if kind in _SKIPPED or (kind == "response" and record.http_headers is None):
+        return Capture(url=record.rec_headers.get_header("WARC-Target-URI") or "", status=0,
+                       headers=[], body=b"", date=datetime.now(UTC), file=path, offset=-1,
+                       skip=_SKIPPED.get(kind, "not_http"))
+    if kind != "response":
+        return None
+    return _capture(record, path, max_body)
 
 
 def _capture(record: Any, path: Path, max_body: int) -> Capture:
     headers = record.http_headers
     capture = Capture(
         url=record.rec_headers.get_header("WARC-Target-URI") or "",
-        status=int(headers.get_statuscode() or 0),
+        status=0,
         headers=list(headers.headers),
         body=b"",
         date=_warc_date(record.rec_headers.get_header("WARC-Date")),
@@ -502,33 +646,61 @@ def _capture(record: Any, path: Path, max_body: int) -> Capture:
         offset=-1,
         record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
     )
+    status = headers.get_statuscode() or ""
+    if not (len(status) == 3 and status.isdigit()):
+        capture.error = f"not an HTTP status line: {headers.statusline!r}"[:300]
+    elif record.rec_headers.get_header("Content-Length") is None:
+        capture.error = "the record has no Content-Length"
+    else:
+        capture.status = int(status)
     try:
         capture.body = record.content_stream().read(max_body + 1)
+    except ArchiveLoadFailed:  # a digest that fails (a .warc): where the record ends is unsure
+        raise
     except Exception as exc:  # a broken gzip or chunked body: recorded, not fatal
-        capture.error = f"{type(exc).__name__}: {exc}"[:300]
+        capture.error = capture.error or f"{type(exc).__name__}: {exc}"[:300]
     raw = record.raw_stream  # what is left of the record's declared length
     if len(capture.body) <= max_body and getattr(raw, "limit", 0) > 0 and not raw.read(1):
         raise TruncatedRecord(f"the record of {capture.url} ends {raw.limit + 1} bytes early")
     return capture
 
 
-def _add_hints(capture: Capture, record: Any) -> None:
-    """The hints of ``record`` into ``capture``, if it is the capture's hints record."""
+def _hints(record: Any) -> _Hints | None:
+    """The hints of a metadata record, if it is a hints record (``HINTS_TYPE``)."""
     headers = record.rec_headers
-    if (headers.get_header("WARC-Concurrent-To") != capture.record_id or not capture.record_id
-            or (headers.get_header("Content-Type") or "").split(";")[0].strip() != HINTS_TYPE):
-        return
+    concurrent = headers.get_header("WARC-Concurrent-To") or ""
+    if not concurrent or (headers.get_header("Content-Type") or "").split(";")[0].strip() \
+            != HINTS_TYPE:
+        return None
     data = record.content_stream().read(HINTS_MAX_BYTES + 1)
     try:
         if len(data) > HINTS_MAX_BYTES:
             raise ValueError(f"over {HINTS_MAX_BYTES} bytes")
-        capture.hints = hints_of_payload(data)
+        return _Hints(concurrent, hints_of_payload(data), None)
     except ValueError as exc:
-        capture.bad_hints = str(exc)[:300]
+        return _Hints(concurrent, {}, str(exc)[:300])
+
+
+def _next_start(handle: Any, offset: int, magic: bytes) -> int | None:
+    """The offset of the next ``magic`` (a gzip header, a ``WARC/`` line) at or after
+    ``offset``; ``None`` if there is none before the end of the file."""
+    handle.seek(offset)
+    carry = b""
+    while chunk := handle.read(_CHUNK):
+        data = carry + chunk
+        if (found := data.find(magic)) >= 0:
+            return offset - len(carry) + found
+        carry = data[-(len(magic) - 1):]
+        offset += len(chunk)
+    return None
 
 
 class TruncatedRecord(ValueError):
     """A WARC file ends inside a record (a copy or a download cut short)."""
+
+
+class BrokenWarc(ValueError):
+    """A WARC file holds records that cannot be parsed (the others were read)."""
 
 
 def _warc_date(value: str | None) -> datetime:

@@ -6,7 +6,8 @@ HTML response with a 2xx status (with the sitemap or feed hints the crawl archiv
 rows: there is no second code path. Records are read in a thread, a few pages
 ahead of the extraction workers (``ahead``), so the reactor never waits on a file and memory stays
 flat however large the archive. What it skips (other statuses, non-HTML records such as robots.txt
-and sitemaps, pages already stored in the destination) is counted in ``newsclean/reextract/*``.
+and sitemaps, revisits and records without an HTTP response, unreadable records, pages already
+stored in the destination) is counted in ``newsclean/reextract/skipped_*``.
 
 Run it with ``scrapy reextract SOURCE... -s OUTPUT_DIR=DEST`` (``crawler/commands/reextract.py``).
 """
@@ -133,14 +134,13 @@ class ReextractSpider(scrapy.Spider):
         while True:
             try:
                 capture = await asyncio.to_thread(next, captures, None)
-            except Exception as exc:  # not a WARC, a broken gzip member, a truncated record
-                logger.error("%s: unreadable after offset %d: %s", path, self.read_bytes_in_file,
-                             exc)
+            except Exception as exc:  # not a WARC, broken gzip members, a truncated record
+                logger.error("%s: not read whole: %s", path, exc)
                 self._stat("reextract/bad_files")
                 return
             if capture is None:
                 break
-            self.read_bytes_in_file = capture.offset
+            self.read_bytes_in_file = max(self.read_bytes_in_file, capture.offset)
             item = self.item_of(capture)
             if item is not None:
                 yield item
@@ -153,6 +153,11 @@ class ReextractSpider(scrapy.Spider):
 
     def item_of(self, capture: Capture) -> Page | Reject | None:
         """The ``Page`` (or ``Reject``) of one archived response; ``None`` to skip it."""
+        if capture.skip is not None:  # a revisit, a record without a page, an unreadable one
+            if capture.skip == "bad_record":
+                logger.error("%s: unreadable record at %s; reading on", capture.file,
+                             capture.error)
+            return self._skip(capture.skip)
         if not capture.url.startswith(("http://", "https://")):
             return self._skip("not_http")
         url = canonicalize(capture.url)

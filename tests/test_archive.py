@@ -29,6 +29,8 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.archive import (
     ARCHIVE_DIR,
+    BrokenWarc,
+    Capture,
     Exchange,
     WarcFileWriter,
     complete_length,
@@ -139,6 +141,36 @@ def test_hints_go_in_a_metadata_record_and_come_back(tmp_path: Path):
     first, second = read_captures(other, 1 << 20)
     assert (first.hints, first.bad_hints) == ({}, None)
     assert second.hints == {} and "not an object" in (second.bad_hints or "")
+
+
+def test_an_uncompressed_warc_is_read_over_a_broken_record(tmp_path: Path):
+    """A ``.warc`` (no gzip, so no CRC) with a record whose Content-Length lies: its digest
+    fails, it is named and counted, and the records after it are read, from the next
+    ``WARC/`` line."""
+    def record(url: str, lie: int = 0) -> bytes:
+        out = io.BytesIO()
+        writer = WARCWriter(out, gzip=False)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(PAGE),
+                                                      length=len(PAGE), http_headers=http))
+        data = out.getvalue()
+        if lie:
+            length = data.split(b"Content-Length: ")[1].split(b"\r\n")[0]
+            data = data.replace(b"Content-Length: " + length,
+                                b"Content-Length: %d" % (int(length) - lie))
+        return data
+
+    path = tmp_path / "plain.warc"
+    path.write_bytes(record("http://a.example/1") + record("http://a.example/2", lie=300)
+                     + record("http://a.example/3"))
+    read: list[Capture] = []
+    with pytest.raises(BrokenWarc, match="1 unreadable part"):
+        read.extend(read_captures(path, 1 << 20))
+    good = [c.url for c in read if c.skip is None and c.error is None]
+    assert good == ["http://a.example/1", "http://a.example/3"]
+    assert [c.skip for c in read if c.skip] == ["bad_record"]
+    assert [c.offset for c in read if c.url.endswith("/3")] == [
+        path.read_bytes().index(b"WARC/1.0", len(record("http://a.example/1")) + 10)]
 
 
 def test_a_response_is_stored_as_the_extractor_saw_it():

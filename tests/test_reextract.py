@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -403,3 +404,61 @@ def test_another_writers_warc_reextracts(news_pages, scrapy_cmd, tmp_path):
     assert again.returncode == 1 and "broken.warc.gz" in again.stderr
     assert "could not be read to the end" in again.stderr
     assert set(_rows(tmp_path / "out2")) <= set(rows)
+
+
+# --------------------------------------------------------------------------- hostile WARC files
+
+
+def _by_hand(block: bytes, **headers: str) -> bytes:
+    """One record as a gzip member, as no library would write it (``headers``: WARC fields)."""
+    fields = {"WARC-Type": "response", "WARC-Date": "2026-11-25T09:00:00Z",
+              "WARC-Record-ID": f"<urn:uuid:{uuid.uuid4()}>",
+              "Content-Type": "application/http; msgtype=response", **headers}
+    head = "WARC/1.0\r\n" + "".join(f"{k.replace('_', '-')}: {v}\r\n"
+                                    for k, v in fields.items() if v) + "\r\n"
+    return gzip.compress(head.encode() + block + b"\r\n\r\n")
+
+
+def test_a_hostile_warc_gives_rejects_and_counted_skips(news_pages, scrapy_cmd, tmp_path):
+    """Between two good pages: a revisit, a DNS record, a resource, a response without
+    Content-Length, one with a broken status line, one without a target URI, a gzip member cut
+    in half, a 50 MB page. Each is a reject row or a counted skip; the file is read through."""
+    (first_url, first), (last_url, last) = news_pages[0], news_pages[1]
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + first
+    source = tmp_path / "hostile.warc.gz"
+    with open(source, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        html_type = [("Content-Type", "text/html; charset=utf-8")]
+        _response(writer, first_url, first, html_type)
+        writer.write_record(writer.create_revisit_record(
+            first_url, digest="sha1:AAAA", refers_to_uri=first_url,
+            refers_to_date="2026-11-25T09:00:00Z",
+            http_headers=StatusAndHeaders("200 OK", html_type, protocol="HTTP/1.1")))
+        handle.write(_by_hand(b"example.org. 300 IN A 192.0.2.1", WARC_Target_URI="dns:a.org",
+                              Content_Type="text/dns", Content_Length="31"))
+        writer.write_record(writer.create_warc_record(
+            "https://a.example/resource", "resource", payload=io.BytesIO(first),
+            length=len(first), warc_content_type="text/html"))
+        handle.write(_by_hand(http, WARC_Target_URI="https://a.example/no-length"))
+        broken = b"HTTP/1.1 2x0 OK\r\nContent-Type: text/html\r\n\r\n" + first
+        handle.write(_by_hand(broken, WARC_Target_URI="https://a.example/bad-status",
+                              Content_Length=str(len(broken))))
+        handle.write(_by_hand(http, Content_Length=str(len(http))))  # no WARC-Target-URI
+        cut = _by_hand(http, WARC_Target_URI="https://a.example/cut", Content_Length=str(len(http)))
+        handle.write(cut[: len(cut) // 2])
+        huge = b"<html><body>" + b"<p>Fifty megabytes of one page.</p>" * 1_500_000
+        _response(writer, "https://a.example/huge", huge, html_type)
+        _response(writer, last_url, last, html_type)
+    dest = tmp_path / "out"
+
+    proc = _reextract(scrapy_cmd, dest, str(source))
+    assert proc.returncode == 1, proc.stderr[-3000:]  # not whole: named, the rest read
+    assert "hostile.warc.gz: not read whole: 2 unreadable part(s)" in proc.stderr
+    assert set(_rows(dest)) == {canonicalize(first_url), canonicalize(last_url)}
+    rejects = {(r["url"], r["reason"]) for r in _rows(dest, "rejects").values()}
+    assert rejects == {("https://a.example/no-length", "bad_record"),
+                       ("https://a.example/bad-status", "bad_record"),
+                       ("https://a.example/huge", "too_large")}
+    stats = {k: int(v) for k, v in re.findall(r"'newsclean/reextract/(\w+)': (\d+)", proc.stderr)}
+    assert {k: v for k, v in stats.items() if k.startswith(("skipped", "bad"))} == {
+        "skipped_revisit": 1, "skipped_not_http": 2, "skipped_bad_record": 2, "bad_files": 1}

@@ -53,7 +53,8 @@ def reextract_outcome(stats: dict[str, Any]) -> tuple[int, str]:
     if reason != "finished":
         return EXIT_FAILED, f"FAILED: the run did not finish ({summary})"
     if bad := stats.get("newsclean/reextract/bad_files"):
-        return EXIT_FAILED, f"FAILED: {bad} WARC file(s) could not be read to the end ({summary})"
+        return EXIT_FAILED, (f"FAILED: {bad} WARC file(s) could not be read to the end or whole "
+                             f"({summary})")
     return EXIT_OK, f"OK: {summary}"
 
 
