@@ -228,9 +228,10 @@ def test_sitemap_and_feed_hints_are_archived_and_reextracted(run_crawl, scrapy_c
 
 def _running(dest: Path, *args: str) -> subprocess.Popen:
     """``scrapy reextract`` started, not waited for (``scrapy_cmd`` waits)."""
-    command = [sys.executable, "-m", "scrapy", "reextract", *args]
+    command = [sys.executable, "-m", "scrapy", "reextract"]
     for key, value in {**FAST, "OUTPUT_DIR": str(dest)}.items():
         command += ["-s", f"{key}={value}"]
+    command += args  # after FAST: a setting given here wins
     return subprocess.Popen(command, cwd=REPO, env=crawl_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
 
@@ -313,6 +314,35 @@ def test_concurrent_shards_store_each_article_once(rebuilt, scrapy_cmd, tmp_path
     rejects["shards"][-1] = ("copies not stored",
                              rejects["shards"][-1][1] + sum(map(_stored_elsewhere, stderr)))
     assert rejects["shards"] == rejects["whole"]
+
+
+def test_a_shard_killed_and_run_again_gives_the_rows_of_one_run(rebuilt, scrapy_cmd, tmp_path):
+    """kill -9 of a shard once it stored an article (one row a file): its claims lapse, the
+    rerun stores the rest, nothing twice; with the other shard, the rows of one unsharded run."""
+    crawl, dest, _ = rebuilt
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for n, path in enumerate(warc_files([crawl.output])):
+        shutil.copyfile(path, archive / _named_for((n % 2 + 1, 2), n))
+    shards, sites = tmp_path / "shards", f"sites={crawl.sites_file}"
+    first = ("-a", sites, "-a", "shard=1/2", "-s", "LOG_LEVEL=DEBUG",
+             "-s", "PARQUET_ROWS_PER_GROUP=1", "-s", "PARQUET_ROWS_PER_FILE=1")
+    with _running(shards, str(archive), *first) as proc:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "wrote 1 rows to" in line and "/articles/" in line:
+                proc.kill()
+                break
+        proc.communicate(timeout=240)
+    assert proc.returncode == -9
+    assert _files(shards)  # the killed run stored something
+    for shard in ("1/2", "2/2"):
+        again = _reextract(scrapy_cmd, shards, str(archive), "-a", sites, "-a", f"shard={shard}")
+        assert again.returncode == 0, again.stderr[-3000:]
+    table = pq.read_table(shards / "articles").to_pylist()
+    assert len({r["canonical_url"] for r in table}) == len(table)
+    assert _comparable(_rows(shards)) == _comparable(_rows(dest))
+    assert list((shards / ".claims").iterdir()) == []
 
 
 def test_bad_sources_are_named(scrapy_cmd, tmp_path):
