@@ -261,7 +261,7 @@ class WarcFileWriter:
 def hints_payload(hints: dict[str, Any]) -> bytes:
     """The JSON of a page's hints: ``{"hints": {"title": ..., "published_at": ISO 8601...}}``."""
     values = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in hints.items()}
-    return json.dumps({"hints": values}, ensure_ascii=False, sort_keys=True).encode()
+    return json.dumps({"hints": values}, ensure_ascii=False, sort_keys=True, default=str).encode()
 
 
 def hints_of_payload(data: bytes) -> dict[str, Any]:
@@ -469,6 +469,7 @@ class _Hints:
 
 GZIP_MAGIC = b"\x1f\x8b\x08"  # a gzip member's first bytes (deflate)
 MEMBER_SLACK = 1 << 20  # a record's WARC and HTTP headers, kept beside a body cut at max_body
+MEMBER_MAX_BYTES = 1 << 30  # a member that inflates past this is not read to its end
 _CHUNK = 1 << 20  # decompressed bytes per zlib call
 _READ = 1 << 16  # compressed bytes per read: what is past a member's end is copied once more
 _SKIPPED = {"revisit": "revisit", "resource": "not_http", "conversion": "not_http",
@@ -524,7 +525,7 @@ def _records(path: Path, max_body: int) -> Iterator[Capture | _Hints]:
 
 
 @dataclass(frozen=True)
-class _Member:
+class GzipMember:
     """One gzip member of a ``.warc.gz`` file (one record, as the format wants it)."""
 
     offset: int
@@ -533,15 +534,16 @@ class _Member:
     error: str | None  # it cannot be decompressed (or the file ends inside it)
 
 
-def _gzip_members(handle: Any, cap: int) -> Iterator[_Member]:
+def gzip_members(handle: Any, cap: int, limit: int = MEMBER_MAX_BYTES) -> Iterator[GzipMember]:
     """The gzip members of ``handle``, decompressed here rather than by warcio, whose reader
     passes over a broken member's bytes (it writes the zlib error to stderr and goes on). After
-    a broken member, reading goes on at the next gzip header. Memory: ``cap`` bytes a member."""
+    a broken member, or one that inflates past ``limit`` (a gzip bomb), reading goes on at the
+    next gzip header. Memory: ``cap`` bytes a member."""
     offset, rest = 0, b""
     handle.seek(0)
     while data := rest or handle.read(_READ):
         unpacker = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        kept, capped, error, used = bytearray(), False, None, 0
+        kept, capped, error, used, inflated = bytearray(), False, None, 0, 0
         while True:
             try:
                 out = unpacker.decompress(data, _CHUNK)
@@ -551,6 +553,9 @@ def _gzip_members(handle: Any, cap: int) -> Iterator[_Member]:
             used += len(data) - len(unpacker.unconsumed_tail)
             capped = capped or len(kept) + len(out) > cap
             kept += out[: max(cap - len(kept), 0)]
+            if (inflated := inflated + len(out)) > limit:
+                error = f"a gzip member of over {limit} bytes"
+                break
             if unpacker.eof:
                 rest = unpacker.unused_data
                 used -= len(rest)
@@ -559,7 +564,7 @@ def _gzip_members(handle: Any, cap: int) -> Iterator[_Member]:
             if not data and not out:  # (with output, zlib may hold more: asked again)
                 error = "the file ends inside a gzip member"
                 break
-        yield _Member(offset, bytes(kept), capped, error)
+        yield GzipMember(offset, bytes(kept), capped, error)
         if error is None:
             offset += used
             continue
@@ -573,7 +578,7 @@ def _gzip_members(handle: Any, cap: int) -> Iterator[_Member]:
 def _gzip_records(handle: Any, path: Path, max_body: int,
                   bad: Any) -> Iterator[Capture | _Hints]:
     """The records of a ``.warc.gz``, a gzip member at a time."""
-    for member in _gzip_members(handle, max_body + MEMBER_SLACK):
+    for member in gzip_members(handle, max_body + MEMBER_SLACK):
         if member.error is not None:
             yield bad(member.offset, member.error)
             continue
@@ -583,7 +588,7 @@ def _gzip_records(handle: Any, path: Path, max_body: int,
             yield bad(member.offset, f"{type(exc).__name__}: {exc}")
 
 
-def _member_items(member: _Member, path: Path, max_body: int) -> Iterator[Capture | _Hints]:
+def _member_items(member: GzipMember, path: Path, max_body: int) -> Iterator[Capture | _Hints]:
     records = ArchiveIterator(io.BytesIO(member.data))
     for record in records:
         item = _item(record, path, max_body)

@@ -35,6 +35,7 @@ from crawler.archive import (
     WarcFileWriter,
     complete_length,
     exchange_of,
+    gzip_members,
     read_captures,
     recover_open_files,
     warc_files,
@@ -171,6 +172,17 @@ def test_an_uncompressed_warc_is_read_over_a_broken_record(tmp_path: Path):
     assert [c.skip for c in read if c.skip] == ["bad_record"]
     assert [c.offset for c in read if c.url.endswith("/3")] == [
         path.read_bytes().index(b"WARC/1.0", len(record("http://a.example/1")) + 10)]
+
+
+def test_a_gzip_bomb_is_not_inflated_to_its_end(tmp_path: Path):
+    """A member that inflates past the limit is a broken one; the next member is read."""
+    good = gzip.compress(b"WARC/1.1\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n")
+    path = tmp_path / "bomb.warc.gz"
+    path.write_bytes(gzip.compress(b"\0" * 5_000_000) + good)
+    with open(path, "rb") as handle:
+        bomb, after = gzip_members(handle, cap=1000, limit=2_000_000)
+    assert "over 2000000 bytes" in (bomb.error or "") and len(bomb.data) == 1000
+    assert after.error is None and after.offset == len(path.read_bytes()) - len(good)
 
 
 def test_a_response_is_stored_as_the_extractor_saw_it():
