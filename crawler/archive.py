@@ -3,10 +3,13 @@
 Layout: ``OUTPUT_DIR/warc/crawl_date=YYYY-MM-DD/<crawl_id>-NNNNN.warc.gz``, one gzip member per
 record, a ``warcinfo`` record first in every file, then a ``response`` and a ``request`` record
 for every HTML response the crawl received (articles, listings, error pages with a body; robots.txt,
-sitemaps and feeds too with ``ARCHIVE_DISCOVERY``). A file is written under a hidden temporary name
-(``.<name>.open``) and renamed when complete: at ``ARCHIVE_MAX_BYTES``, at the end of the run,
-after SIGTERM. A file a killed run left open is cut back to its last complete record and renamed
-by the next run (``recover_open_files``), so the articles that point into it stay readable.
+sitemaps and feeds too with ``ARCHIVE_DISCOVERY``), and a ``metadata`` record (``application/json``,
+``WARC-Concurrent-To`` the response) with what a sitemap or feed said of the page (``Page.hints``:
+title, dates) when it said anything, so that a re-extraction gives the page the same hints.
+A file is written under a hidden temporary name (``.<name>.open``) and renamed when complete: at
+``ARCHIVE_MAX_BYTES``, at the end of the run, after SIGTERM. A file a killed run left open is cut
+back to its last complete record and renamed by the next run (``recover_open_files``), so the
+articles that point into it stay readable.
 
 The payload is the body as the extractor saw it: a body Scrapy decompressed is stored decompressed,
 ``Transfer-Encoding`` and the original ``Content-Length`` are kept as ``X-Archive-Orig-*`` headers
@@ -14,7 +17,8 @@ and ``Content-Length`` gives the stored length. warcio builds the records and th
 
 ``ArchiveMiddleware`` (downloader) writes; ``ArchivePointers`` (spider) copies each record's place,
 ``(warc_file, warc_offset)``, into the ``Page`` items of its response. ``read_captures`` reads the
-responses of any WARC file back, other tools' included (chunked and compressed payloads decoded).
+responses of any WARC file back, other tools' included (chunked and compressed payloads decoded),
+with the hints of their ``metadata`` records.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import json
 import logging
 import os
 import socket
@@ -29,7 +34,7 @@ import threading
 import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from importlib.metadata import version
@@ -41,6 +46,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
@@ -62,6 +68,9 @@ SUFFIX = ".warc.gz"
 OPEN_SUFFIX = ".open"  # a file still being written: ``.<name>.open``, hidden from readers
 META_KEY = "newsclean_warc"  # request.meta: (warc_file, warc_offset, WARC-Date) of the response
 _DROPPED = {"content-length", "transfer-encoding", "content-encoding"}
+HINTS_TYPE = "application/json"  # Content-Type of the metadata record of a page's hints
+HINTS_MAX_BYTES = 64 * 1024  # a metadata record larger than this is not one of ours
+_HINT_DATES = ("published_at", "modified_at", "lastmod")  # the hints that are datetimes
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,7 @@ class Exchange:
     status: int
     response_headers: list[tuple[str, str]]
     body: bytes
+    hints: dict[str, Any] = field(default_factory=dict)  # what a sitemap or feed said of it
 
 
 def exchange_of(request: Request, response: Response) -> Exchange:
@@ -120,6 +130,7 @@ def exchange_of(request: Request, response: Response) -> Exchange:
         status=response.status,
         response_headers=kept,
         body=response.body,
+        hints=dict(request.cb_kwargs.get("hints") or {}),  # the news spider's parse_page argument
     )
 
 
@@ -169,14 +180,14 @@ class WarcFileWriter:
         return _open_name(self.files[-1]) if self._fd is not None else None
 
     def write(self, exchange: Exchange) -> tuple[str, int]:
-        """Append the response and request records; ``(warc_file, offset)`` of the response."""
-        response, request = self._records(exchange)
+        """Append the response, request and (with hints) metadata records; ``(warc_file,
+        offset)`` of the response."""
+        records = self._records(exchange)
         with self.lock:
             if self._fd is None:
                 self._open()
             offset = self._size
-            self._append(response)
-            self._append(request)
+            self._append(b"".join(records), len(records))  # the exchange in one write call
             where = str(self.files[-1].relative_to(self.root))
             if self._size >= self.max_bytes:
                 self._close()
@@ -187,7 +198,7 @@ class WarcFileWriter:
             if self._fd is not None:
                 self._close()
 
-    def _records(self, exchange: Exchange) -> tuple[bytes, bytes]:
+    def _records(self, exchange: Exchange) -> list[bytes]:
         date = datetime_to_iso_date(exchange.date.replace(tzinfo=None), use_micros=True)
         warc_headers = {"WARC-Date": date}
         if exchange.ip:
@@ -199,17 +210,24 @@ class WarcFileWriter:
             http_headers=StatusAndHeaders(status, exchange.response_headers,
                                           protocol=exchange.protocol),
         )
+        concurrent = {**warc_headers,
+                      "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")}
         target = urlsplit(exchange.url)
         path = (target.path or "/") + (f"?{target.query}" if target.query else "")
         request = self.builder.create_warc_record(
-            exchange.url, "request", warc_headers_dict={
-                **warc_headers,
-                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
-            },
+            exchange.url, "request", warc_headers_dict=concurrent,
             http_headers=StatusAndHeaders(f"{exchange.method} {path} HTTP/1.1",
                                           exchange.request_headers, is_http_request=True),
         )
-        return self._serialise(response), self._serialise(request)
+        records = [self._serialise(response), self._serialise(request)]
+        if exchange.hints:
+            data = hints_payload(exchange.hints)
+            metadata = self.builder.create_warc_record(
+                exchange.url, "metadata", payload=io.BytesIO(data), length=len(data),
+                warc_content_type=HINTS_TYPE, warc_headers_dict=concurrent,
+            )
+            records.append(self._serialise(metadata))
+        return records
 
     def _serialise(self, record: Any) -> bytes:
         out = io.BytesIO()
@@ -232,14 +250,14 @@ class WarcFileWriter:
         })
         self._append(self._serialise(info))
 
-    def _append(self, data: bytes) -> None:
+    def _append(self, data: bytes, records: int = 1) -> None:
         assert self._fd is not None
         view = memoryview(data)
         while view:  # os.write may write less than asked (a signal, a full pipe)
             view = view[os.write(self._fd, view):]
         self._size += len(data)
         self.bytes += len(data)
-        self.records += 1
+        self.records += records
 
     def _close(self) -> None:
         assert self._fd is not None
@@ -251,6 +269,30 @@ class WarcFileWriter:
         path = self.files[-1]
         os.replace(_open_name(path), path)
         fsync_dir(path.parent)
+
+
+def hints_payload(hints: dict[str, Any]) -> bytes:
+    """The JSON of a page's hints: ``{"hints": {"title": ..., "published_at": ISO 8601...}}``."""
+    values = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in hints.items()}
+    return json.dumps({"hints": values}, ensure_ascii=False, sort_keys=True, default=str).encode()
+
+
+def hints_of_payload(data: bytes) -> dict[str, Any]:
+    """The hints ``hints_payload`` wrote (unknown keys dropped); ``ValueError`` if malformed."""
+    try:
+        values = json.loads(data)["hints"]
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"not a hints record: {exc}") from None
+    if not isinstance(values, dict):
+        raise ValueError("not a hints record: 'hints' is not an object")
+    hints: dict[str, Any] = {}
+    if isinstance(title := values.get("title"), str):
+        hints["title"] = title
+    for key in _HINT_DATES:
+        if isinstance(value := values.get(key), str):
+            moment = datetime.fromisoformat(value)  # ValueError on a bad date
+            hints[key] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return hints
 
 
 def _reason(status: int) -> str:
@@ -410,7 +452,7 @@ def _point(item: Any, response: Response) -> Any:
 
 @dataclass
 class Capture:
-    """One HTTP response read back from a WARC file."""
+    """One HTTP response read back from a WARC file (with ``skip``: a record that is not one)."""
 
     url: str
     status: int
@@ -419,54 +461,264 @@ class Capture:
     date: datetime
     file: Path
     offset: int
-    error: str | None = None  # the payload could not be decoded
+    record_id: str = ""
+    error: str | None = None  # the record is broken (its payload, its status line...): a reject
+    hints: dict[str, Any] = field(default_factory=dict)  # from its metadata record
+    bad_hints: str | None = None  # its metadata record could not be read
+    skip: str | None = None  # not a response to read: why (``revisit``, ``bad_record``...)
 
     def header(self, name: str) -> str:
         return next((v for k, v in self.headers if k.lower() == name.lower()), "")
 
 
+@dataclass(frozen=True)
+class _Hints:
+    """A metadata record of hints, for the response it is concurrent to."""
+
+    concurrent_to: str
+    hints: dict[str, Any]
+    error: str | None
+
+
+GZIP_MAGIC = b"\x1f\x8b\x08"  # a gzip member's first bytes (deflate)
+MEMBER_SLACK = 1 << 20  # a record's WARC and HTTP headers, kept beside a body cut at max_body
+MEMBER_MAX_BYTES = 1 << 30  # a member that inflates past this is not read to its end
+_CHUNK = 1 << 20  # decompressed bytes per zlib call
+_READ = 1 << 16  # compressed bytes per read: what is past a member's end is copied once more
+_SKIPPED = {"revisit": "revisit", "resource": "not_http", "conversion": "not_http",
+            "continuation": "not_http"}  # record types that hold no page to read, and why
+
+
 def read_captures(path: Path, max_body: int) -> Iterator[Capture]:
-    """The HTTP responses of a WARC file (any writer's), payloads decoded.
+    """The HTTP responses of a WARC file (any writer's), payloads decoded, with their hints.
 
     ``Transfer-Encoding: chunked`` and ``Content-Encoding`` (gzip, deflate, brotli) are undone,
-    as an HTTP client would; a body past ``max_body`` is cut there (the caller rejects it). A file
-    that ends inside a record raises ``TruncatedRecord`` once the records before it are read."""
+    as an HTTP client would; a body past ``max_body`` is cut there (the caller rejects it). A
+    response is handed out once the records after it are read, up to the next response: its
+    ``metadata`` record of hints (``WARC-Concurrent-To`` it) may be among them. Records that hold
+    no page (revisits, resources, responses without an HTTP message) come out with ``skip`` set.
+    A record that cannot be parsed (a broken gzip member, one the file ends inside, bytes that
+    are no WARC record) comes out as ``skip="bad_record"`` and reading goes on at the next gzip
+    member (or ``WARC/`` line); at the end, ``BrokenWarc`` says the file was not whole."""
+    pending: Capture | None = None
+    records = _records(path, max_body)
+    try:
+        for item in records:
+            if isinstance(item, _Hints):
+                if pending is not None and item.concurrent_to == pending.record_id:
+                    pending.hints, pending.bad_hints = item.hints, item.error
+            elif item.skip is not None:
+                yield item
+            else:
+                if pending is not None:
+                    yield pending
+                pending = item
+    except Exception:
+        if pending is not None:  # what was read before the break still counts
+            yield pending
+        raise
+    if pending is not None:
+        yield pending
+
+
+def _records(path: Path, max_body: int) -> Iterator[Capture | _Hints]:
+    """Responses, skipped records and hints of ``path`` in file order, over broken records."""
+    broken: list[str] = []
+
+    def bad(offset: int, why: str) -> Capture:
+        broken.append(f"offset {offset}: {why}"[:300])
+        return Capture(url="", status=0, headers=[], body=b"", date=datetime.now(UTC), file=path,
+                       offset=offset, error=broken[-1], skip="bad_record")
+
     with open(path, "rb") as handle:
-        records = ArchiveIterator(handle)
-        for record in records:
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            capture = _capture(record, path, max_body)
-            capture.offset = records.get_record_offset()  # after the body: it reads to the end
-            yield capture
-        if records.offset < (size := os.fstat(handle.fileno()).st_size):  # warcio stops quietly
-            raise TruncatedRecord(f"the file ends inside a record after offset {records.offset} "
-                                  f"(of {size} bytes)")
+        read = _gzip_records if handle.read(2) == GZIP_MAGIC[:2] else _plain_records
+        yield from read(handle, path, max_body, bad)
+    if broken:
+        raise BrokenWarc(f"{len(broken)} unreadable part(s), the first at {broken[0]}")
+
+
+@dataclass(frozen=True)
+class GzipMember:
+    """One gzip member of a ``.warc.gz`` file (one record, as the format wants it)."""
+
+    offset: int
+    data: bytes  # decompressed, its first ``cap`` bytes
+    capped: bool  # it held more
+    error: str | None  # it cannot be decompressed (or the file ends inside it)
+
+
+def gzip_members(handle: Any, cap: int, limit: int = MEMBER_MAX_BYTES) -> Iterator[GzipMember]:
+    """The gzip members of ``handle``, decompressed here rather than by warcio, whose reader
+    passes over a broken member's bytes (it writes the zlib error to stderr and goes on). After
+    a broken member, or one that inflates past ``limit`` (a gzip bomb), reading goes on at the
+    next gzip header. Memory: ``cap`` bytes a member."""
+    offset, rest = 0, b""
+    handle.seek(0)
+    while data := rest or handle.read(_READ):
+        unpacker = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        kept, capped, error, used, inflated = bytearray(), False, None, 0, 0
+        while True:
+            try:
+                out = unpacker.decompress(data, _CHUNK)
+            except zlib.error as exc:
+                error = f"a broken gzip member: {exc}"
+                break
+            used += len(data) - len(unpacker.unconsumed_tail)
+            capped = capped or len(kept) + len(out) > cap
+            kept += out[: max(cap - len(kept), 0)]
+            if (inflated := inflated + len(out)) > limit:
+                error = f"a gzip member of over {limit} bytes"
+                break
+            if unpacker.eof:
+                rest = unpacker.unused_data
+                used -= len(rest)
+                break
+            data = unpacker.unconsumed_tail or handle.read(_READ)
+            if not data and not out:  # (with output, zlib may hold more: asked again)
+                error = "the file ends inside a gzip member"
+                break
+        yield GzipMember(offset, bytes(kept), capped, error)
+        if error is None:
+            offset += used
+            continue
+        following = _next_start(handle, offset + 1, GZIP_MAGIC)
+        if following is None:
+            return
+        offset, rest = following, b""
+        handle.seek(offset)
+
+
+def _gzip_records(handle: Any, path: Path, max_body: int,
+                  bad: Any) -> Iterator[Capture | _Hints]:
+    """The records of a ``.warc.gz``, a gzip member at a time."""
+    for member in gzip_members(handle, max_body + MEMBER_SLACK):
+        if member.error is not None:
+            yield bad(member.offset, member.error)
+            continue
+        try:
+            yield from _member_items(member, path, max_body)
+        except Exception as exc:  # warcio's parse of another writer's bytes, or ours
+            yield bad(member.offset, f"{type(exc).__name__}: {exc}")
+
+
+def _member_items(member: GzipMember, path: Path, max_body: int) -> Iterator[Capture | _Hints]:
+    records = ArchiveIterator(io.BytesIO(member.data))
+    for record in records:
+        item = _item(record, path, max_body)
+        if isinstance(item, Capture):
+            item.offset = member.offset
+        if item is not None:
+            yield item
+    if not member.capped and records.offset < len(member.data):  # warcio stops quietly
+        raise TruncatedRecord(f"{len(member.data) - records.offset} bytes that are not a record")
+
+
+def _plain_records(handle: Any, path: Path, max_body: int,
+                   bad: Any) -> Iterator[Capture | _Hints]:
+    """The records of an uncompressed ``.warc``, digests checked (a gzip member has its CRC);
+    after a broken one, reading goes on at the next ``WARC/`` line."""
+    size = os.fstat(handle.fileno()).st_size
+    start: int | None = 0
+    while start is not None:
+        handle.seek(start)
+        records = ArchiveIterator(handle, check_digests="raise")  # no gzip CRC here
+        try:
+            for record in records:
+                if (item := _item(record, path, max_body)) is not None:
+                    if isinstance(item, Capture):
+                        item.offset = records.get_record_offset()  # after the body is read
+                    yield item
+            if records.offset >= size:
+                return
+            why = "the file ends inside a record"  # warcio stops quietly
+        except Exception as exc:  # warcio's parse of another writer's bytes, or ours
+            why = f"{type(exc).__name__}: {exc}"
+        yield bad(records.offset, why)
+        start = _next_start(handle, records.offset + 1, b"WARC/1.")
+
+
+def _item(record: Any, path: Path, max_body: int) -> Capture | _Hints | None:
+    """What one record is to a re-extraction; ``None`` for the companions of a response
+    (request, warcinfo, metadata of another kind)."""
+    kind = record.rec_type
+    if kind == "metadata":
+        return _hints(record)
+    if kind in _SKIPPED or (kind == "response" and record.http_headers is None):
+        return Capture(url=record.rec_headers.get_header("WARC-Target-URI") or "", status=0,
+                       headers=[], body=b"", date=datetime.now(UTC), file=path, offset=-1,
+                       skip=_SKIPPED.get(kind, "not_http"))
+    if kind != "response":
+        return None
+    return _capture(record, path, max_body)
 
 
 def _capture(record: Any, path: Path, max_body: int) -> Capture:
     headers = record.http_headers
     capture = Capture(
         url=record.rec_headers.get_header("WARC-Target-URI") or "",
-        status=int(headers.get_statuscode() or 0),
+        status=0,
         headers=list(headers.headers),
         body=b"",
         date=_warc_date(record.rec_headers.get_header("WARC-Date")),
         file=path,
         offset=-1,
+        record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
     )
+    status = headers.get_statuscode() or ""
+    if not (len(status) == 3 and status.isdigit()):
+        capture.error = f"not an HTTP status line: {headers.statusline!r}"[:300]
+    elif record.rec_headers.get_header("Content-Length") is None:
+        capture.error = "the record has no Content-Length"
+    else:
+        capture.status = int(status)
     try:
         capture.body = record.content_stream().read(max_body + 1)
+    except ArchiveLoadFailed:  # a digest that fails (a .warc): where the record ends is unsure
+        raise
     except Exception as exc:  # a broken gzip or chunked body: recorded, not fatal
-        capture.error = f"{type(exc).__name__}: {exc}"[:300]
+        capture.error = capture.error or f"{type(exc).__name__}: {exc}"[:300]
     raw = record.raw_stream  # what is left of the record's declared length
     if len(capture.body) <= max_body and getattr(raw, "limit", 0) > 0 and not raw.read(1):
         raise TruncatedRecord(f"the record of {capture.url} ends {raw.limit + 1} bytes early")
     return capture
 
 
+def _hints(record: Any) -> _Hints | None:
+    """The hints of a metadata record, if it is a hints record (``HINTS_TYPE``)."""
+    headers = record.rec_headers
+    concurrent = headers.get_header("WARC-Concurrent-To") or ""
+    if not concurrent or (headers.get_header("Content-Type") or "").split(";")[0].strip() \
+            != HINTS_TYPE:
+        return None
+    data = record.content_stream().read(HINTS_MAX_BYTES + 1)
+    try:
+        if len(data) > HINTS_MAX_BYTES:
+            raise ValueError(f"over {HINTS_MAX_BYTES} bytes")
+        return _Hints(concurrent, hints_of_payload(data), None)
+    except ValueError as exc:
+        return _Hints(concurrent, {}, str(exc)[:300])
+
+
+def _next_start(handle: Any, offset: int, magic: bytes) -> int | None:
+    """The offset of the next ``magic`` (a gzip header, a ``WARC/`` line) at or after
+    ``offset``; ``None`` if there is none before the end of the file."""
+    handle.seek(offset)
+    carry = b""
+    while chunk := handle.read(_CHUNK):
+        data = carry + chunk
+        if (found := data.find(magic)) >= 0:
+            return offset - len(carry) + found
+        carry = data[-(len(magic) - 1):]
+        offset += len(chunk)
+    return None
+
+
 class TruncatedRecord(ValueError):
     """A WARC file ends inside a record (a copy or a download cut short)."""
+
+
+class BrokenWarc(ValueError):
+    """A WARC file holds records that cannot be parsed (the others were read)."""
 
 
 def _warc_date(value: str | None) -> datetime:

@@ -1,11 +1,13 @@
 """The ``reextract`` spider: pages read back from WARC files, through the crawl's own pipelines.
 
 Its ``start()`` yields ``Page`` items (Scrapy 2.13+ takes items from ``start``), one per archived
-HTML response with a 2xx status, so the same extract pool, dedup and Parquet writer as a crawl
-turn them into rows: there is no second code path. Records are read in a thread, a few pages
+HTML response with a 2xx status (with the sitemap or feed hints the crawl archived beside it, as
+``Page.hints``), so the same extract pool, dedup and Parquet writer as a crawl turn them into
+rows: there is no second code path. Records are read in a thread, a few pages
 ahead of the extraction workers (``ahead``), so the reactor never waits on a file and memory stays
 flat however large the archive. What it skips (other statuses, non-HTML records such as robots.txt
-and sitemaps, pages already stored in the destination) is counted in ``newsclean/reextract/*``.
+and sitemaps, revisits and records without an HTTP response, unreadable records, pages already
+stored in the destination) is counted in ``newsclean/reextract/skipped_*``.
 
 Run it with ``scrapy reextract SOURCE... -s OUTPUT_DIR=DEST`` (``crawler/commands/reextract.py``).
 """
@@ -29,6 +31,7 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import create_looping_call
 
 from crawler.archive import Capture, read_captures
+from crawler.discovery import looks_like_article
 from crawler.items import Page, Reject
 from crawler.responses import is_html
 from crawler.sites import Site, load_sites
@@ -131,14 +134,13 @@ class ReextractSpider(scrapy.Spider):
         while True:
             try:
                 capture = await asyncio.to_thread(next, captures, None)
-            except Exception as exc:  # not a WARC, a broken gzip member, a truncated record
-                logger.error("%s: unreadable after offset %d: %s", path, self.read_bytes_in_file,
-                             exc)
+            except Exception as exc:  # not a WARC, broken gzip members, a truncated record
+                logger.error("%s: not read whole: %s", path, exc)
                 self._stat("reextract/bad_files")
                 return
             if capture is None:
                 break
-            self.read_bytes_in_file = capture.offset
+            self.read_bytes_in_file = max(self.read_bytes_in_file, capture.offset)
             item = self.item_of(capture)
             if item is not None:
                 yield item
@@ -151,6 +153,11 @@ class ReextractSpider(scrapy.Spider):
 
     def item_of(self, capture: Capture) -> Page | Reject | None:
         """The ``Page`` (or ``Reject``) of one archived response; ``None`` to skip it."""
+        if capture.skip is not None:  # a revisit, a record without a page, an unreadable one
+            if capture.skip == "bad_record":
+                logger.error("%s: unreadable record at %s; reading on", capture.file,
+                             capture.error)
+            return self._skip(capture.skip)
         if not capture.url.startswith(("http://", "https://")):
             return self._skip("not_http")
         url = canonicalize(capture.url)
@@ -168,11 +175,16 @@ class ReextractSpider(scrapy.Spider):
         stored = state_of(self.crawler).lookup(url)
         if stored is not None and stored.fetched_at >= capture.date:
             return self._skip("known")
+        if capture.bad_hints is not None:  # the page is still read, without them
+            logger.warning("%s: the hints of %s are unreadable: %s", capture.file, capture.url,
+                           capture.bad_hints)
+            self._stat("reextract/bad_hints")
         self.pages += 1
         return Page(
             url=url, site=site, body=capture.body, http_status=capture.status,
             fetched_at=capture.date, content_type=capture.header("Content-Type"),
-            warc_file=str(capture.file), warc_offset=capture.offset,
+            warc_file=str(capture.file), warc_offset=capture.offset, hints=capture.hints,
+            probe=not capture.hints and not looks_like_article(url),  # as the crawl decides
         )
 
     def _site_of(self, url: str) -> str:

@@ -93,6 +93,9 @@ EXTRACT_START_METHOD = "forkserver"
 
 DEDUP_ENABLED = True
 STATE_ENABLED = True  # OUTPUT_DIR/state.sqlite: later runs skip what earlier runs stored
+# Other runs write into OUTPUT_DIR at the same time (`reextract -a shard=I/N` sets it): dedup
+# claims each article in state.sqlite, in one transaction with its checks, before storing it.
+STATE_SHARED = False
 EXTENSIONS = {
     "crawler.state.StateExtension": 0,
     "crawler.progress.ProgressLog": 500,

@@ -10,6 +10,11 @@ Tables:
 - ``articles``: canonical URL → content hash, when it was fetched, the sitemap/feed ``lastmod``.
 - ``aliases``: every URL that led to a stored article (redirect sources, fetched URLs, canonicals).
 - ``files``: dataset files already indexed.
+- ``claims``: articles that runs writing into one ``OUTPUT_DIR`` at once (``reextract`` shards,
+  ``STATE_SHARED``) are storing and have not committed yet, by run (``owner``). A run checks and
+  claims in one transaction, so two of them never store the same article. A run is alive while
+  it holds the ``flock`` of its file ``OUTPUT_DIR/.claims/<owner>``; the claims of a dead one
+  (killed, even by kill -9) are dropped by the next run that meets them.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -50,7 +56,14 @@ CREATE TABLE IF NOT EXISTS aliases (
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY
 );
+CREATE TABLE IF NOT EXISTS claims (
+    canonical_url TEXT PRIMARY KEY,
+    content_hash  TEXT NOT NULL,
+    owner         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claims_hash ON claims (content_hash);
 """
+CLAIMS_DIR = ".claims"  # under OUTPUT_DIR: one locked file per run that claims
 
 
 @dataclass(frozen=True)
@@ -95,14 +108,17 @@ class StateStore:
     def __init__(self, db: sqlite3.Connection, root: Path) -> None:
         self.db = db
         self.root = root
+        self.owner: ClaimOwner | None = None  # set when other runs write beside this one
         # Articles of this run not yet in a committed file: bounded by the writer's buffer.
         self.pending_urls: dict[str, str] = {}
         self.pending_hashes: dict[str, str] = {}
         self.quarantined: list[Path] = []  # files ``reconcile`` could not read
 
     @classmethod
-    def open(cls, output_dir: Path, in_memory: bool = False) -> StateStore:
-        """Open (or create) the store of ``output_dir``; ``in_memory`` keeps it for one run."""
+    def open(cls, output_dir: Path, in_memory: bool = False, shared: bool = False) -> StateStore:
+        """Open (or create) the store of ``output_dir``; ``in_memory`` keeps it for one run;
+        ``shared``: other runs write into ``output_dir`` at the same time (articles are claimed
+        before they are stored)."""
         output_dir.mkdir(parents=True, exist_ok=True)
         where = ":memory:" if in_memory else output_dir / "state.sqlite"
         db = sqlite3.connect(where, isolation_level=None)
@@ -113,10 +129,21 @@ class StateStore:
         store = cls(db, output_dir)
         if not in_memory:
             store.reconcile()
+            store.drop_dead_claims()
+            if shared:
+                store.owner = ClaimOwner.acquire(output_dir)
         return store
 
     def close(self) -> None:
-        self.db.close()
+        """Close; a run's claims not committed (rows it could not write) are dropped."""
+        try:
+            if self.owner is not None:
+                self.db.execute("DELETE FROM claims WHERE owner = ?", (self.owner.name,))
+        finally:
+            if self.owner is not None:
+                self.owner.release()
+                self.owner = None
+            self.db.close()
 
     # ---------------------------------------------------------------- reads
 
@@ -142,6 +169,27 @@ class StateStore:
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
+    def claimed_url(self, url: str) -> bool:
+        """Does another live run store the article of canonical URL ``url`` now?"""
+        return self._claimed("canonical_url", url) is not None
+
+    def claimed_hash(self, content_hash: str) -> str | None:
+        """The canonical URL of an article with this text another live run stores now."""
+        return self._claimed("content_hash", content_hash)
+
+    def _claimed(self, column: str, value: str) -> str | None:
+        if self.owner is None:  # no other run writes beside this one
+            return None
+        rows = self.db.execute(
+            f"SELECT canonical_url, owner FROM claims WHERE {column} = ? AND owner <> ?",
+            (value, self.owner.name),
+        ).fetchall()
+        for url, owner in rows:
+            if owner_alive(self.root, owner):
+                return url
+            self.db.execute("DELETE FROM claims WHERE owner = ?", (owner,))  # a run that died
+        return None
+
     # ---------------------------------------------------------------- writes
 
     def commit(self, path: Path | None, keys: list[Key]) -> None:
@@ -160,6 +208,9 @@ class StateStore:
                     "INSERT OR REPLACE INTO aliases VALUES (?, ?)",
                     [(alias, key.canonical_url) for alias in {*key.aliases, key.canonical_url}],
                 )
+                if self.owner is not None:  # stored now: the claim has done its job
+                    self.db.execute("DELETE FROM claims WHERE canonical_url = ? AND owner = ?",
+                                    (key.canonical_url, self.owner.name))
             if path is not None:
                 self.db.execute("INSERT OR IGNORE INTO files VALUES (?)", (self._rel(path),))
         for key in keys:
@@ -167,9 +218,34 @@ class StateStore:
             self.pending_hashes.pop(key.content_hash, None)
 
     def reserve(self, canonical_url: str, content_hash: str) -> None:
-        """Mark an article as on its way to the dataset (buffered, not yet committed)."""
+        """Mark an article as on its way to the dataset (buffered, not yet committed); with
+        other runs beside this one, claim it (inside ``claiming``)."""
         self.pending_urls[canonical_url] = content_hash
         self.pending_hashes[content_hash] = canonical_url
+        if self.owner is not None:
+            self.db.execute("INSERT OR REPLACE INTO claims VALUES (?, ?, ?)",
+                            (canonical_url, content_hash, self.owner.name))
+
+    @contextlib.contextmanager
+    def claiming(self) -> Iterator[None]:
+        """With other runs beside this one, one transaction (holding the database's write lock)
+        around the checks of an article and its ``reserve``: no other run claims or commits it
+        in between. Else nothing."""
+        if self.owner is None:
+            yield
+            return
+        with self._transaction():
+            yield
+
+    def drop_dead_claims(self) -> int:
+        """Drop the claims of runs that died before they committed them; their files too."""
+        owners = [owner for (owner,) in self.db.execute("SELECT DISTINCT owner FROM claims")]
+        dead = [(owner,) for owner in owners if not owner_alive(self.root, owner)]
+        if dead:
+            with self._transaction():
+                self.db.executemany("DELETE FROM claims WHERE owner = ?", dead)
+        ClaimOwner.remove_dead(self.root)
+        return len(dead)
 
     def add_aliases(self, aliases: Iterable[str], canonical_url: str) -> None:
         with self._transaction():
@@ -270,24 +346,88 @@ class RunLock:
             self.handle = None
 
 
+class ClaimOwner:
+    """A run that claims articles: alive while it holds the ``flock`` of its file
+    ``OUTPUT_DIR/.claims/<name>``. The kernel drops the lock when the process dies, even by
+    kill -9; the file is made under a hidden name and locked before it gets its own, so a file
+    under its own name that is not locked belongs to a dead run."""
+
+    def __init__(self, path: Path, handle: IO[str]) -> None:
+        self.path = path
+        self.name = path.name
+        self.handle = handle
+
+    @classmethod
+    def acquire(cls, output_dir: Path) -> ClaimOwner:
+        directory = output_dir / CLAIMS_DIR
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"{os.getpid()}-{secrets.token_hex(8)}"
+        hidden = directory / f".{name}"
+        handle = open(hidden, "w")  # noqa: SIM115 — held open for the whole run
+        fcntl.flock(handle, fcntl.LOCK_EX)  # a new file: nobody else holds it
+        handle.write(f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%SZ}\n")
+        handle.flush()
+        os.replace(hidden, directory / name)
+        return cls(directory / name, handle)
+
+    def release(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+        self.handle.close()
+
+    @staticmethod
+    def remove_dead(output_dir: Path) -> None:
+        """Remove the files of dead runs (no lock held on them)."""
+        directory = output_dir / CLAIMS_DIR
+        if not directory.is_dir():
+            return
+        for path in directory.iterdir():
+            if path.name.startswith("."):  # being made, or left by a kill before its rename
+                continue
+            with contextlib.suppress(FileNotFoundError), open(path) as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                path.unlink()
+
+
+def owner_alive(output_dir: Path, owner: str) -> bool:
+    """Does the run ``owner`` still hold its claims file's lock?"""
+    try:
+        handle = open(output_dir / CLAIMS_DIR / owner)  # noqa: SIM115 — closed below
+    except FileNotFoundError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
+
+
 class StateExtension:
     """Holds the run's ``StateStore`` for the spider and the pipelines.
 
     ``STATE_ENABLED = False`` keeps the store in memory: dedup still works within the run, but
-    every run starts afresh.
+    every run starts afresh. ``STATE_SHARED`` (set by ``reextract -a shard=I/N``): other runs
+    write into ``OUTPUT_DIR`` at once, so articles are claimed in the store before they are
+    stored.
     """
 
     crawler: Any = None
 
-    def __init__(self, output_dir: Path, persistent: bool) -> None:
+    def __init__(self, output_dir: Path, persistent: bool, shared: bool = False) -> None:
         self.output_dir = output_dir
         self.persistent = persistent
+        self.shared = shared
         self._store: StateStore | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StateExtension:
         settings = crawler.settings
-        ext = cls(Path(settings.get("OUTPUT_DIR")), settings.getbool("STATE_ENABLED"))
+        ext = cls(Path(settings.get("OUTPUT_DIR")), settings.getbool("STATE_ENABLED"),
+                  settings.getbool("STATE_SHARED"))
         ext.crawler = crawler
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.on_error, signal=signals.spider_error)
@@ -303,7 +443,8 @@ class StateExtension:
     def store(self) -> StateStore:
         """The store, opened on first use (after the crawl started, not in ``from_crawler``)."""
         if self._store is None:
-            self._store = StateStore.open(self.output_dir, in_memory=not self.persistent)
+            self._store = StateStore.open(self.output_dir, in_memory=not self.persistent,
+                                          shared=self.shared)
         return self._store
 
     def spider_closed(self) -> None:

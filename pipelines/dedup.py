@@ -10,7 +10,9 @@ against this run's articles still in the write buffer and against the cross-run 
 - another canonical URL with the same text → ``duplicate_content``.
 
 A duplicate is not lost: it becomes a ``Reject`` row naming what it duplicates, and its URLs are
-remembered as aliases, so the next run does not fetch them.
+remembered as aliases, so the next run does not fetch them. Where other runs store into the same
+dataset at once (``reextract`` shards, ``STATE_SHARED``), the articles they are storing count as
+stored: the checks and the article's claim are one transaction of the shared store.
 """
 
 from __future__ import annotations
@@ -43,20 +45,31 @@ class DedupPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleRow):
             return item
-        url, digest = item.canonical_url, item.content_hash
         state = self.state
+        with state.claiming():  # where other runs store beside this one: check and claim at once
+            verdict = self._verdict(state, item.canonical_url, item.content_hash)
+            if verdict is None:
+                state.reserve(item.canonical_url, item.content_hash)
+        if verdict is not None:
+            return self._duplicate(item, *verdict)
+        return item
+
+    def _verdict(self, state: StateStore, url: str, digest: str) -> tuple[str, str, str] | None:
+        """``(reason, original URL, why)`` if the article is a copy; ``None`` to store it."""
         if url in state.pending_urls:
-            return self._duplicate(item, "duplicate_url", url, "fetched earlier in this run")
+            return "duplicate_url", url, "fetched earlier in this run"
         stored = state.lookup(url)
         if stored is not None and stored.content_hash == digest:
-            return self._duplicate(item, "duplicate_url", url, "unchanged since stored")
-        original = state.pending_hashes.get(digest) or state.by_hash(digest)
+            return "duplicate_url", url, "unchanged since stored"
+        if state.claimed_url(url):
+            return "duplicate_url", url, "stored by a run beside this one"
+        original = (state.pending_hashes.get(digest) or state.claimed_hash(digest)
+                    or state.by_hash(digest))
         if original is not None and original != url:
-            return self._duplicate(item, "duplicate_content", original, "same text")
+            return "duplicate_content", original, "same text"
         if stored is not None:
             self.stats.inc_value("newsclean/dedup/updated")
-        state.reserve(url, digest)
-        return item
+        return None
 
     def _duplicate(self, item: ArticleRow, reason: str, original: str, why: str) -> Reject:
         self.stats.inc_value(f"newsclean/dedup/{reason}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import subprocess
 import sys
 import threading
@@ -23,14 +24,19 @@ import pyarrow.parquet as pq
 import pytest
 from fastwarc import ArchiveIterator, WarcRecordType
 from scrapy.http import HtmlResponse, Request
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from crawler.archive import (
     ARCHIVE_DIR,
+    BrokenWarc,
+    Capture,
     Exchange,
     WarcFileWriter,
     complete_length,
     exchange_of,
     gzip_member,
+    gzip_members,
     read_captures,
     recover_open_files,
     warc_files,
@@ -92,6 +98,92 @@ def test_writer_rotates_and_every_file_validates(tmp_path: Path):
         records = {r[2]: r for r in fastwarc_records(tmp_path / name)}
         kind, uri, _, payload = records[offset]
         assert (kind, uri, payload) == ("response", _exchange(n).url, PAGE)
+
+
+def test_hints_go_in_a_metadata_record_and_come_back(tmp_path: Path):
+    """What a sitemap or feed said of a page: a ``metadata`` record concurrent to its response,
+    valid for warcio and FastWARC, read back as the same hints; a record that is not ours, or
+    is broken, is not taken for them."""
+    hints = {"title": "Gales «approach»", "lastmod": datetime(2026, 11, 21, 5, 15, tzinfo=UTC),
+             "published_at": datetime(2026, 11, 20, 6, 30, 0, 1234, tzinfo=UTC)}
+    writer = WarcFileWriter(tmp_path, "crawl_date=2026-12-06", "run", max_bytes=1 << 30)
+    writer.write(Exchange(**{**vars(_exchange(1)), "hints": hints}))
+    writer.write(_exchange(2))
+    writer.close()
+    [path] = writer.files
+    check = warcio_check(path)
+    assert check.returncode == 0 and "fail" not in check.stdout, check.stdout + check.stderr
+    assert [r[0] for r in fastwarc_records(path)] == [  # every digest verified
+        "warcinfo", "response", "request", "metadata", "response", "request"]
+    with open(path, "rb") as handle:
+        headers = [dict(r.headers) for r in ArchiveIterator(handle, parse_http=False)]
+    response, metadata = headers[1], headers[3]
+    assert metadata["WARC-Concurrent-To"] == response["WARC-Record-ID"]
+    assert metadata["Content-Type"] == "application/json"
+    assert metadata["WARC-Target-URI"] == _exchange(1).url
+    captures = list(read_captures(path, 1 << 20))
+    assert [c.hints for c in captures] == [hints, {}]
+    assert [c.body for c in captures] == [PAGE, PAGE]
+
+    other = tmp_path / "other.warc.gz"  # another writer's metadata, and a broken hints record
+    with open(other, "wb") as handle:
+        out = WARCWriter(handle, gzip=True)
+        for n, payload in enumerate((b'{"hints": {"title": "not ours"}}', b'{"hints": [1]}')):
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            record = out.create_warc_record(f"http://a.example/{n}", "response",
+                                            payload=io.BytesIO(PAGE), length=len(PAGE),
+                                            http_headers=http)
+            out.write_record(record)
+            concurrent = record.rec_headers.get_header("WARC-Record-ID")
+            out.write_record(out.create_warc_record(
+                f"http://a.example/{n}", "metadata", payload=io.BytesIO(payload),
+                length=len(payload),
+                warc_content_type="text/plain" if n == 0 else "application/json",
+                warc_headers_dict={"WARC-Concurrent-To": concurrent}))
+    first, second = read_captures(other, 1 << 20)
+    assert (first.hints, first.bad_hints) == ({}, None)
+    assert second.hints == {} and "not an object" in (second.bad_hints or "")
+
+
+def test_an_uncompressed_warc_is_read_over_a_broken_record(tmp_path: Path):
+    """A ``.warc`` (no gzip, so no CRC) with a record whose Content-Length lies: its digest
+    fails, it is named and counted, and the records after it are read, from the next
+    ``WARC/`` line."""
+    def record(url: str, lie: int = 0) -> bytes:
+        out = io.BytesIO()
+        writer = WARCWriter(out, gzip=False)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(PAGE),
+                                                      length=len(PAGE), http_headers=http))
+        data = out.getvalue()
+        if lie:
+            length = data.split(b"Content-Length: ")[1].split(b"\r\n")[0]
+            data = data.replace(b"Content-Length: " + length,
+                                b"Content-Length: %d" % (int(length) - lie))
+        return data
+
+    path = tmp_path / "plain.warc"
+    path.write_bytes(record("http://a.example/1") + record("http://a.example/2", lie=300)
+                     + record("http://a.example/3"))
+    read: list[Capture] = []
+    with pytest.raises(BrokenWarc, match="1 unreadable part"):
+        read.extend(read_captures(path, 1 << 20))
+    good = [c.url for c in read if c.skip is None and c.error is None]
+    assert good == ["http://a.example/1", "http://a.example/3"]
+    assert [c.skip for c in read if c.skip] == ["bad_record"]
+    assert [c.offset for c in read if c.url.endswith("/3")] == [
+        path.read_bytes().index(b"WARC/1.0", len(record("http://a.example/1")) + 10)]
+
+
+def test_a_gzip_bomb_is_not_inflated_to_its_end(tmp_path: Path):
+    """A member that inflates past the limit is a broken one; the next member is read."""
+    good = gzip.compress(b"WARC/1.1\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n")
+    path = tmp_path / "bomb.warc.gz"
+    path.write_bytes(gzip.compress(b"\0" * 5_000_000) + good)
+    with open(path, "rb") as handle:
+        bomb, after = gzip_members(handle, cap=1000, limit=2_000_000)
+    assert "over 2000000 bytes" in (bomb.error or "") and len(bomb.data) == 1000
+    assert after.error is None and after.offset == len(path.read_bytes()) - len(good)
 
 
 def test_a_response_is_stored_as_the_extractor_saw_it():

@@ -12,12 +12,15 @@ A WARC file read to its end is noted in ``DEST/state.sqlite`` (table ``reextract
 run finished, so running the command again on the same sources adds nothing; a file that breaks
 off is logged, the run exits 1, and the next run reads it again. Without a
 shard the run locks DEST like a crawl; shards share the lock (a crawl waits for them), so N
-processes or machines can fill one DEST at once, each with its own files.
+processes can fill one DEST at once, each with its own files: each claims an article in
+``DEST/state.sqlite`` before storing it (``STATE_SHARED``), so copies of an article in the files
+of two shards are stored once, as by one unsharded run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sqlite3
 import sys
 from pathlib import Path
@@ -50,7 +53,8 @@ def reextract_outcome(stats: dict[str, Any]) -> tuple[int, str]:
     if reason != "finished":
         return EXIT_FAILED, f"FAILED: the run did not finish ({summary})"
     if bad := stats.get("newsclean/reextract/bad_files"):
-        return EXIT_FAILED, f"FAILED: {bad} WARC file(s) could not be read to the end ({summary})"
+        return EXIT_FAILED, (f"FAILED: {bad} WARC file(s) could not be read to the end or whole "
+                             f"({summary})")
     return EXIT_OK, f"OK: {summary}"
 
 
@@ -93,6 +97,11 @@ class Command(BaseRunSpiderCommand):
         extensions = self.settings.getdict("EXTENSIONS")
         extensions["crawler.progress.ProgressLog"] = None
         self.settings.set("EXTENSIONS", extensions, priority="cmdline")
+        from crawler.replay import parse_shard
+
+        with contextlib.suppress(ValueError):  # a bad shard is named in run()
+            if parse_shard(opts.spargs.get("shard"))[1] > 1:  # other shards may store beside us
+                self.settings.set("STATE_SHARED", True, priority="cmdline")
         start_fork_server(self.settings)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
