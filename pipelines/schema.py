@@ -162,7 +162,8 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str]]] = {
                    "in the run; detail names it), `duplicate_content`, `extract_timeout`, "
                    "`extract_error`, `bad_sitemap`, `bad_feed`, `blocked_address`, "
                    "`redirect_loop`, `too_many_redirects`, `bad_record` (`reextract`: an archived "
-                   "body that cannot be decoded); readers treat it as any string",
+                   "response that cannot be read: its body, its status line, no "
+                   "`Content-Length`); readers treat it as any string",
                    "`not_article`"),
         "detail": ("a human-readable detail (content type, exception, which URL it duplicates)",
                    "`no article text found`"),
