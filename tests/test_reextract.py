@@ -8,9 +8,11 @@ some gzip-compressed and chunked as servers send them, and re-extracts like the 
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -226,14 +228,27 @@ def test_sitemap_and_feed_hints_are_archived_and_reextracted(run_crawl, scrapy_c
         u: {k: v for k, v in r.items() if k not in IGNORED} for u, r in before.items()}
 
 
-def _running(dest: Path, *args: str) -> subprocess.Popen:
-    """``scrapy reextract`` started, not waited for (``scrapy_cmd`` waits)."""
+def _running(dest: Path, *args: str, short_leash: bool = False) -> subprocess.Popen:
+    """``scrapy reextract`` started, not waited for (``scrapy_cmd`` waits).
+
+    ``short_leash``: its log goes through a pipe of one page (4 KiB, the least Linux allows), so
+    that it runs at most a few records ahead of the reader of its log."""
     command = [sys.executable, "-m", "scrapy", "reextract"]
     for key, value in {**FAST, "OUTPUT_DIR": str(dest)}.items():
         command += ["-s", f"{key}={value}"]
     command += args  # after FAST: a setting given here wins
-    return subprocess.Popen(command, cwd=REPO, env=crawl_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    if not short_leash:
+        return subprocess.Popen(command, cwd=REPO, env=crawl_env(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+    read, write = os.pipe()
+    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)
+    try:
+        proc = subprocess.Popen(command, cwd=REPO, env=crawl_env(), stdout=subprocess.DEVNULL,
+                                stderr=write)
+    finally:
+        os.close(write)
+    proc.stderr = open(read, encoding="utf-8", errors="replace")  # noqa: SIM115 - Popen closes it
+    return proc
 
 
 def _stored_elsewhere(stderr: str) -> int:
@@ -327,7 +342,7 @@ def test_a_shard_killed_and_run_again_gives_the_rows_of_one_run(rebuilt, scrapy_
     shards, sites = tmp_path / "shards", f"sites={crawl.sites_file}"
     first = ("-a", sites, "-a", "shard=1/2", "-s", "LOG_LEVEL=DEBUG",
              "-s", "PARQUET_ROWS_PER_GROUP=1", "-s", "PARQUET_ROWS_PER_FILE=1")
-    with _running(shards, str(archive), *first) as proc:
+    with _running(shards, str(archive), *first, short_leash=True) as proc:
         assert proc.stderr is not None
         for line in proc.stderr:
             if "wrote 1 rows to" in line and "/articles/" in line:
