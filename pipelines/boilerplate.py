@@ -9,11 +9,17 @@ makes a promo:
 * ``prune_tree`` removes promo elements before extraction (attribute vocabulary, e-mail forms,
   small boxes around a subscribe link, per-site selectors). Guards: an element holding more than
   ``PRUNE_MAX_SHARE`` of the page's paragraph text, or holding the ``<h1>``, the gated content or
-  a ``keep_selectors`` match, is never removed.
+  a ``keep_selectors`` match, is never removed; what it removes can be put back
+  (``Pruned.restore``).
 * ``filter_paragraphs`` works on extracted paragraphs: headline repeated at the top, exact
   repeats, short calls to action and page chrome, promo blocks, related-article lists, bios, and
   the paywall tail (cut from its first line to the end, which flags the article truncated).
   Guard: a sentence that reports (said, per cent, million ...) is news, not a promo.
+* One budget per page for both: what the markup rules removed (its paragraph words, counted
+  before extraction) and what the line rules choose, together, may be at most ``BUDGET`` of the
+  story's words (``filter_paragraphs(markup_words=...)``); above, nothing goes but what the
+  structural rules remove (copies, headline, date line, site phrases, paywall tail), the caller
+  puts the pruned elements back and the page is counted (``held``).
 
 Everything removed is returned as ``"rule: text"`` lines for the ``boilerplate`` audit column.
 """
@@ -102,12 +108,11 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does n
 PRUNE_TAGS = ("div", "section", "aside", "form", "ul", "ol", "p", "figure")
 PRUNE_MAX_SHARE = 0.2  # never prune an element holding more of the page's <p> text than this
 PRUNE_MIN_GUARD = 400  # characters: ... unless that is less than this (short pages)
-PRUNE_BUDGET = 0.35  # all rules together never take more than this share of the page's <p> text
+BUDGET = 0.35  # all rules together never take more than this share of the story's words
 STORY_SHARE = 0.6  # an element whose words are mostly in the page's articleBody is the story
 STORY_MIN_WORDS = 8  # ... when it holds at least this many words
 PROSE_MAX_LINKS = 0.5  # a paragraph with more of its words in links is a teaser, not prose
-FILTER_BUDGET = 0.35  # the line rules never take more than this share of the extracted words
-# rules that the filter's budget leaves alone: they remove copies, the headline above the text,
+# rules that the page budget leaves alone: they remove copies, the headline above the text,
 # the date line, the site's own phrases and the paywall tail, not text that reads like a promo
 STRUCTURAL = frozenset({"headline", "dateline", "repeat", "site", "paywall"})
 PROMO_BOX_MAX_WORDS = 60  # a box around a subscribe link is a promo when it is this small
@@ -142,6 +147,50 @@ class Pruned:
     paywall_text: bool = False  # a removed element held a paywall notice
     truncated: bool = False  # ... and no article prose follows it
     held: bool = False  # the page budget held: what the rules chose was too much of the story
+    words: int = 0  # words of paragraph text removed: what the markup rules spent of the budget
+    undo: list[_Removal] = field(default_factory=list, repr=False)
+
+    def restore(self) -> None:
+        """Put every removed element back where it was (the page budget held after all)."""
+        for removal in reversed(self.undo):
+            removal.restore()
+        self.undo.clear()
+        self.removed.clear()
+        self.words = 0
+
+
+@dataclass(frozen=True)
+class _Removal:
+    """One element taken out of the tree as ``drop_tree`` does (its tail text joined to the text
+    before it), with what it takes to put it back."""
+
+    node: HtmlElement
+    parent: HtmlElement
+    index: int
+    previous: HtmlElement | None  # whose tail took the node's tail (None: the parent's text)
+    before: str | None  # that text before the node's tail was joined to it
+
+    @classmethod
+    def drop(cls, node: HtmlElement) -> _Removal:
+        parent = node.getparent()
+        previous = node.getprevious()
+        before = parent.text if previous is None else previous.tail
+        removal = cls(node, parent, parent.index(node), previous, before)
+        if node.tail:
+            if previous is None:
+                parent.text = (before or "") + node.tail
+            else:
+                previous.tail = (before or "") + node.tail
+        parent.remove(node)  # the node keeps its tail
+        return removal
+
+    def restore(self) -> None:
+        if self.node.tail:
+            if self.previous is None:
+                self.parent.text = self.before
+            else:
+                self.previous.tail = self.before
+        self.parent.insert(self.index, self.node)
 
 
 @dataclass
@@ -152,7 +201,7 @@ class Filtered:
     removed: list[str] = field(default_factory=list)
     truncated: bool = False
     paywall_text: bool = False
-    held: bool = False  # the page budget held: the line rules chose too much of the text
+    held: bool = False  # the page budget held: markup and line rules chose too much of the story
 
 
 def words(text: str) -> int:
@@ -423,8 +472,9 @@ def prune_tree(
                 chosen.setdefault(box, "promo-box")
     top = [node for node in chosen if not any(p in chosen for p in node.iterancestors())]
     chosen_chars = sum(guard.p_chars(node) for node in top)
-    if chosen_chars > PRUNE_MIN_GUARD and chosen_chars > PRUNE_BUDGET * guard.p_chars(guard.page):
-        return Pruned(held=True)  # one budget for all rules: too much of the page, none of it
+    if chosen_chars > PRUNE_MIN_GUARD and chosen_chars > BUDGET * guard.p_chars(guard.page):
+        # the page budget, read before extraction on the page's paragraph text: spent already
+        return Pruned(held=True)
     return _drop({node: chosen[node] for node in top})
 
 
@@ -468,17 +518,17 @@ def _promo_wording(text: str) -> bool:
 
 
 def _drop(chosen: dict[HtmlElement, str]) -> Pruned:
+    """Remove the chosen elements (none inside another), reversibly."""
     pruned = Pruned()
     for node, rule in chosen.items():
-        if any(parent in chosen for parent in node.iterancestors()):
-            continue
         text = _norm(" ".join(node.itertext()))
         if text:
             pruned.removed.append(f"markup:{rule}: {text}")
+            pruned.words += words(" ".join(_P_TEXT(node)))
             if PHRASE["paywall"].search(text):
                 pruned.paywall_text = True
                 pruned.truncated = pruned.truncated or _ends_article(node)
-        node.drop_tree()
+        pruned.undo.append(_Removal.drop(node))
     return pruned
 
 
@@ -592,11 +642,16 @@ def filter_paragraphs(
     rules: SiteRules | None = None,
     description: str | None = None,
     headings: Iterable[str] = (),
+    markup_words: int = 0,
+    hold: bool = False,
 ) -> Filtered:
     """Drop promo / paywall paragraphs from extracted text; flag a paywall tail.
 
     ``description`` (the page's meta description) and ``headings`` (the lines that were headings
     in the extracted body) are kept for callers; a standfirst is part of the story and stays.
+    ``markup_words``: what the markup rules removed before extraction (``Pruned.words``), which
+    the page budget counts with what the line rules choose; ``hold``: the budget held already,
+    only the structural rules remove.
     """
     lines = [_norm(p) for p in paragraphs if p and p.strip()]
     context = _Context(
@@ -648,18 +703,21 @@ def filter_paragraphs(
         if in_block and out.kept and _joins_block(out.kept[-1], words(out.kept[-1])):
             out.removed.append(f"promo-block: {out.kept.pop()}")
         out.removed.append(f"{rule}: {line}")
-    return _budget(lines, out)
+    return _budget(lines, out, markup_words, hold)
 
 
-def _budget(lines: list[str], out: Filtered) -> Filtered:
-    """The page budget of the line rules: when what they chose is a large share of the text,
-    they remove nothing (only the structural rules' choices go) and the page is counted."""
+def _budget(lines: list[str], out: Filtered, markup_words: int, hold: bool) -> Filtered:
+    """The page budget: when what the markup rules removed and the line rules chose is together
+    a large share of the story's words (those kept, those chosen), the line rules remove nothing
+    (only the structural rules' choices go) and the page is counted (``held``)."""
     entries = [entry.partition(": ") for entry in out.removed]
-    chosen = sum(words(text) for rule, _, text in entries if rule not in STRUCTURAL)
-    if chosen < BODY_LINE:  # most pages: the kept text need not be counted
-        return out
-    if chosen <= FILTER_BUDGET * (chosen + sum(words(line) for line in out.kept)):
-        return out
+    if not hold:
+        chosen = markup_words
+        chosen += sum(words(text) for rule, _, text in entries if rule not in STRUCTURAL)
+        if chosen < BODY_LINE:  # most pages: the kept text need not be counted
+            return out
+        if chosen <= BUDGET * (chosen + sum(words(line) for line in out.kept)):
+            return out
     skip: dict[str, int] = {}  # lines the structural rules removed; a repeat is a later copy
     for rule, _, text in entries:
         if rule in STRUCTURAL:

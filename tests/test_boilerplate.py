@@ -566,3 +566,63 @@ def test_the_line_rules_share_the_page_budget() -> None:
     assert result.removed == ["headline: Buses for three districts", f"repeat: {prose}"]
     small = filter_paragraphs([prose, "Read more", *teasers[:2], *PROSE["en"][1:]])
     assert not small.held and teasers[0] not in small.kept
+
+
+# A promo box of short lines (none prose) and promo lines for the text: each alone spends less
+# than the page budget on two paragraphs of story, together more.
+BUDGET_BOX = (
+    '<div class="subscribe-box"><p>Get the morning briefing from our city desk.</p>'
+    "<p>Every weekday before seven, the stories the region talks about.</p>"
+    "<p>Written by our reporters, free for readers.</p></div>"
+)
+BUDGET_LINES = [
+    "Sign up for our newsletter and get the briefing every morning.",
+    "Download our app for the latest news on your phone.",
+    "Share this article with your friends and family.",
+]
+
+
+def test_markup_and_line_rules_share_one_budget() -> None:
+    """The box alone and the lines alone are under the budget; together they are over it, so
+    neither goes: the box is put back before extraction and the page is counted."""
+    prose = PROSE["en"][:2]
+    story = [prose[0], *BUDGET_LINES, prose[1]]
+    alone = [
+        (f"<p>{prose[0]}</p>{BUDGET_BOX}<p>{prose[1]}</p>", prose),
+        ("".join(f"<p>{line}</p>" for line in story), prose),
+    ]
+    for body, text in alone:
+        article = extract_article(page(body), URL, min_words=0)
+        assert article is not None and not article.guard_held
+        assert article.text.splitlines() == text
+    both = f"<p>{prose[0]}</p>{BUDGET_BOX}" + "".join(f"<p>{line}</p>" for line in story[1:])
+    article = extract_article(page(both), URL, min_words=0)
+    assert article is not None and article.guard_held and article.boilerplate == []
+    assert all(line in article.text for line in BUDGET_LINES)
+    assert "morning briefing from our city desk" in article.text
+
+
+def test_filter_counts_the_markup_rules_words_in_the_budget() -> None:
+    lines = [*PROSE["en"][:2], *BUDGET_LINES]
+    assert not filter_paragraphs(lines).held
+    held = filter_paragraphs(lines, markup_words=25)
+    assert held.held and held.kept == lines and held.removed == []
+    forced = filter_paragraphs(["Buses for three districts", *lines], hold=True,
+                               title="Buses for three districts")
+    assert forced.held and forced.kept == lines  # structural rules still act
+    assert forced.removed == ["headline: Buses for three districts"]
+
+
+def test_pruned_elements_are_put_back_where_they_were() -> None:
+    html = page(
+        f'text <div class="share">Share</div>tail one <p>{PROSE["en"][0]}</p>'
+        f'<div class="ad-slot">Ad</div>tail two{BUDGET_BOX}<aside class="related">x</aside>end'
+    )
+    tree = lxml_html.fromstring(html)
+    before = lxml_html.tostring(tree)
+    pruned = prune_tree(tree)
+    assert len(pruned.removed) == 4 and pruned.words > 0
+    assert "tail one" in tree.text_content() and "Share" not in tree.text_content()
+    pruned.restore()
+    assert lxml_html.tostring(tree) == before
+    assert pruned.removed == [] and pruned.words == 0
