@@ -589,13 +589,16 @@ def _line_rule(line: str, n_words: int, index: int, count: int) -> str | None:
     """The rule that calls one line boilerplate by wording, shape and position, or None."""
     if n_words <= SHORT:
         bare = _LIST_MARK.sub("", line)
-        for concept in ("ad", "share", "cta"):
+        for concept in ("ad", "share", "cta", "nav"):
             if PHRASE[concept].search(bare):
                 return concept
     if n_words <= PROMO_MAX_WORDS:
-        for concept in ("subscribe", "newsletter", "app", "consent", "affiliate"):
+        for concept in ("subscribe", "newsletter", "app", "consent", "affiliate", "follow"):
             if PHRASE[concept].search(line) and not REPORTING.search(line):
                 return concept
+    disclosure = n_words <= 2 * PROMO_MAX_WORDS  # a disclosure runs longer than a call to action
+    if disclosure and PHRASE["affiliate"].search(line) and not REPORTING.search(line):
+        return "affiliate"
     if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
         return "share"
     if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_LIST_MARK.sub("", line)):

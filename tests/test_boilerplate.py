@@ -626,3 +626,56 @@ def test_pruned_elements_are_put_back_where_they_were() -> None:
     pruned.restore()
     assert lxml_html.tostring(tree) == before
     assert pruned.removed == [] and pruned.words == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "rule"),
+    [
+        ("en", "Follow The Daily Courier on Instagram and TikTok for updates from the newsroom.",
+         "follow"),
+        ("en", "Like what you read? Follow us on Facebook, X and LinkedIn.", "follow"),
+        ("en", "Join our readers' Facebook group to talk about the week's stories.", "follow"),
+        ("de", "Folgen Sie uns auf Instagram, Facebook und WhatsApp.", "share"),
+        ("en", "Back to blog", "nav"),
+        ("en", "Table of Contents", "nav"),
+        ("en", "Book a demo", "cta"),
+        ("en", "As an affiliate partner, we earn from qualifying purchases.", "affiliate"),
+        ("en", "Products are picked by our writers. Sales made through our links may earn us a "
+         "commission.", "affiliate"),
+        ("en", "This newsletter is funded by readers like you.", "subscribe"),
+        ("en", "Get the print edition every month: 12 issues for £29.", "subscribe"),
+        ("de", "Für die Nutzung dieser Inhalte ist ein Abonnement erforderlich.", "subscribe"),
+        ("de", "Das kostet Zeit und Geld. Sie können das unterstützen: jetzt abonnieren!",
+         "subscribe"),
+        ("de", "Sie wollen mehr? Dann sind Sie beim wöchentlichen Kultur-Newsletter richtig.",
+         "newsletter"),
+        ("es", "¿Quieres compartir tu suscripción con otra persona de tu casa?", "subscribe"),
+        ("en", "Cloud costs explained for small teams (Sponsored)", "ad"),
+    ],
+)
+def test_generic_calls_to_action_and_disclosures_go(lang: str, line: str, rule: str) -> None:
+    prose = PROSE[lang if lang in PROSE else "en"]
+    result = filter_paragraphs([prose[0], line, prose[1]])
+    assert result.kept == [prose[0], prose[1]]
+    assert result.removed == [f"{rule}: {line}"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a story sentence that names affiliate links without disclosing a commission of its own
+        "Streamers with 50 followers can run ads, use affiliate links and receive virtual tips.",
+        # a reporting sentence on social networks
+        "The ministry said it would follow the debate on Facebook and X closely this week.",
+        "The band's 12 issues of the fanzine sold for £5 each, the organisers said.",
+    ],
+)
+def test_reporting_on_affiliates_and_social_networks_stays(line: str) -> None:
+    prose = PROSE["en"]
+    assert kept([prose[0], line, prose[1]]) == [prose[0], line, prose[1]]
+
+
+def test_reading_time_goes_above_the_story_only() -> None:
+    prose = PROSE["en"]
+    assert kept(["6 min read", *prose]) == prose
+    assert kept([*prose, "6 min read"]) == [*prose, "6 min read"]
