@@ -49,26 +49,41 @@ def _by_language(table: dict[str, tuple[str, ...]]) -> list[str]:
     return [fragment for fragments in table.values() for fragment in fragments]
 
 
+ANCHORED_HINT_MAX = 16  # literals: more, and the hint costs more than the ``match`` it spares
+
+
 class Phrases:
     """One concept's patterns, all languages: those anchored at ``^`` are tried at the start of
-    the line only (``match``), the others anywhere (``search``), once the line holds a literal
-    that every match of them holds (``pipelines.literals``); a cheap test first."""
+    the line only (``match``), the others anywhere (``search``); each kind once the line holds a
+    literal that every match of it holds (``pipelines.literals``), a cheap test first."""
 
-    __slots__ = ("anchored", "floating", "hint")
+    __slots__ = ("anchored", "anchored_hint", "floating", "hint")
 
     def __init__(self, fragments: list[str], flags: int) -> None:
         starts = [f[1:] for f in fragments if f.startswith("^")]
         rest = [f for f in fragments if not f.startswith("^")]
         self.anchored = re.compile(_alternation(starts), flags) if starts else None
         self.floating = re.compile(_alternation(rest), flags) if rest else None
+        self.anchored_hint = _few(literals.hint(self.anchored, 2)) if self.anchored else None
         self.hint = literals.hint(self.floating) if self.floating is not None else None
 
-    def search(self, line: str) -> bool:
-        if self.anchored is not None and self.anchored.match(line):
+    def search(self, line: str, lowered: str | None = None) -> bool:
+        """``lowered``: ``line.lower()``, read once by a caller that tries many concepts."""
+        if self.anchored is not None and (
+            self.anchored_hint is None or self.anchored_hint.allows(line, lowered)
+        ) and self.anchored.match(line):
             return True
-        if self.floating is None or (self.hint is not None and not self.hint.allows(line)):
+        if self.floating is None or (
+            self.hint is not None and not self.hint.allows(line, lowered)
+        ):
             return False
         return self.floating.search(line) is not None
+
+
+def _few(hint: literals.Hint | None) -> literals.Hint | None:
+    """A hint for ``match``, which fails at the line's first characters: worth testing only when
+    it holds few literals (each is a scan of the line), however short they are."""
+    return hint if hint is not None and len(hint.literals) <= ANCHORED_HINT_MAX else None
 
 
 PHRASE = {
@@ -220,7 +235,7 @@ def words(text: str) -> int:
 
 def _spaced(text: str) -> bool:
     """``text`` holds no character of a script written without spaces (cheap test first)."""
-    return text.isascii() or max(text) < "\u0e00" or not _UNSPACED_RUN.search(text)
+    return text.isascii() or not _UNSPACED_CHAR.search(text)
 
 
 def tokens(text: str) -> list[str]:
@@ -366,6 +381,7 @@ class _Guard:
         body = tree.find("body")
         self.page = body if body is not None else tree
         self.chars: dict[HtmlElement, int] = {}
+        self.texts: dict[HtmlElement, list[str]] = {}
 
     @cached_property
     def limit(self) -> float:
@@ -384,8 +400,14 @@ class _Guard:
         """``_p_chars(node)``, read once per element (the budget reads it again)."""
         chars = self.chars.get(node)
         if chars is None:
-            chars = self.chars[node] = _p_chars(node)
+            found = self.texts[node] = _P_TEXT(node)
+            chars = self.chars[node] = sum(map(len, found))
         return chars
+
+    def p_words(self, node: HtmlElement) -> int:
+        """Words of the paragraph text under ``node`` (read by ``p_chars``)."""
+        self.p_chars(node)
+        return words(" ".join(self.texts[node]))
 
 
 def _p_chars(node: HtmlElement) -> int:
@@ -475,7 +497,7 @@ def prune_tree(
     if chosen_chars > PRUNE_MIN_GUARD and chosen_chars > BUDGET * guard.p_chars(guard.page):
         # the page budget, read before extraction on the page's paragraph text: spent already
         return Pruned(held=True)
-    return _drop({node: chosen[node] for node in top})
+    return _drop({node: chosen[node] for node in top}, guard)
 
 
 class _Evidence:
@@ -517,14 +539,14 @@ def _promo_wording(text: str) -> bool:
     ) or promo_kind(text) is not None
 
 
-def _drop(chosen: dict[HtmlElement, str]) -> Pruned:
+def _drop(chosen: dict[HtmlElement, str], guard: _Guard) -> Pruned:
     """Remove the chosen elements (none inside another), reversibly."""
     pruned = Pruned()
     for node, rule in chosen.items():
         text = _norm(" ".join(node.itertext()))
         if text:
             pruned.removed.append(f"markup:{rule}: {text}")
-            pruned.words += words(" ".join(_P_TEXT(node)))
+            pruned.words += guard.p_words(node)
             if PHRASE["paywall"].search(text):
                 pruned.paywall_text = True
                 pruned.truncated = pruned.truncated or _ends_article(node)
@@ -587,6 +609,7 @@ def _heading_shaped(line: str, lines: list[str]) -> bool:
 
 def _line_rule(line: str, n_words: int, index: int, count: int) -> str | None:
     """The rule that calls one line boilerplate by wording, shape and position, or None."""
+    lowered = line.lower() if n_words <= 2 * PROMO_MAX_WORDS else ""  # for the literal hints
     if n_words <= SHORT:
         bare = _LIST_MARK.sub("", line)
         for concept in ("ad", "share", "cta", "nav"):
@@ -594,16 +617,16 @@ def _line_rule(line: str, n_words: int, index: int, count: int) -> str | None:
                 return concept
     if n_words <= PROMO_MAX_WORDS:
         for concept in ("subscribe", "newsletter", "app", "consent", "affiliate", "follow"):
-            if PHRASE[concept].search(line) and not REPORTING.search(line):
+            if PHRASE[concept].search(line, lowered) and not REPORTING.search(line):
                 return concept
-    disclosure = n_words <= 2 * PROMO_MAX_WORDS  # a disclosure runs longer than a call to action
-    if disclosure and PHRASE["affiliate"].search(line) and not REPORTING.search(line):
+    disclosure = PROMO_MAX_WORDS < n_words <= 2 * PROMO_MAX_WORDS  # runs longer than a call
+    if disclosure and PHRASE["affiliate"].search(line, lowered) and not REPORTING.search(line):
         return "affiliate"
     if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
         return "share"
     if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_LIST_MARK.sub("", line)):
         return "readmore"
-    if n_words <= PROMO_MAX_WORDS and PHRASE["credit"].search(line):
+    if n_words <= PROMO_MAX_WORDS and PHRASE["credit"].search(line, lowered):
         return "credit"
     if index >= count - BIO_TAIL and n_words <= 80 and index > 0 and PHRASE["bio"].search(line):
         return "bio"

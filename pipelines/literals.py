@@ -35,20 +35,22 @@ class Hint:
     fold: bool  # the pattern ignores case: literals are lowered, so is the line
     odd: re.Pattern | None = None  # characters IGNORECASE matches beyond ``str.lower``
 
-    def allows(self, line: str) -> bool:
+    def allows(self, line: str, lowered: str | None = None) -> bool:
+        """``lowered``: ``line.lower()``, when the caller tests one line against many hints."""
         if self.fold:
             if self.odd is not None and self.odd.search(line):
                 return True
-            line = line.lower()
-        return any(literal in line for literal in self.literals)
+            line = line.lower() if lowered is None else lowered
+        return any(map(line.__contains__, self.literals))  # no generator frame per literal
 
 
-def hint(pattern: re.Pattern) -> Hint | None:
-    """The hint of a compiled ``str`` pattern, or ``None`` when it has no literal worth a test."""
+def hint(pattern: re.Pattern, minimum: int = MIN_LITERAL) -> Hint | None:
+    """The hint of a compiled ``str`` pattern, or ``None`` when it has no literal worth a test
+    (``minimum``: the shortest literal worth one)."""
     if not isinstance(pattern.pattern, str) or pattern.flags & re.LOCALE:
         return None
     need = _best(_needs(_parser.parse(pattern.pattern, pattern.flags)))
-    if need is None or min(map(len, need)) < MIN_LITERAL:
+    if need is None or min(map(len, need)) < minimum:
         return None
     if not pattern.flags & re.IGNORECASE:
         return Hint(tuple(sorted(need)), fold=False)
