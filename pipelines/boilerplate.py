@@ -49,30 +49,37 @@ def _by_language(table: dict[str, tuple[str, ...]]) -> list[str]:
     return [fragment for fragments in table.values() for fragment in fragments]
 
 
-ANCHORED_HINT_MAX = 16  # literals: more, and the hint costs more than the ``match`` it spares
-
-
 class Phrases:
     """One concept's patterns, all languages: those anchored at ``^`` are tried at the start of
-    the line only (``match``), the others anywhere (``search``); each kind once the line holds a
-    literal that every match of it holds (``pipelines.literals``), a cheap test first."""
+    the line only (``match``), the others anywhere (``search``).
 
-    __slots__ = ("anchored", "anchored_hint", "floating", "hint")
+    Cheap tests first. Anchored: only the patterns that can start with the line's first
+    character (``by_first``; ``anchored``, all of them, for a line that starts with a character
+    outside ASCII). Floating: once the line holds a literal that every match holds
+    (``pipelines.literals``).
+    """
+
+    __slots__ = ("anchored", "by_first", "floating", "fold", "hint")
 
     def __init__(self, fragments: list[str], flags: int) -> None:
         starts = [f[1:] for f in fragments if f.startswith("^")]
         rest = [f for f in fragments if not f.startswith("^")]
+        self.fold = bool(flags & re.IGNORECASE)
         self.anchored = re.compile(_alternation(starts), flags) if starts else None
+        self.by_first = _by_first(starts, flags, self.fold)
         self.floating = re.compile(_alternation(rest), flags) if rest else None
-        self.anchored_hint = _few(literals.hint(self.anchored, 2)) if self.anchored else None
         self.hint = literals.hint(self.floating) if self.floating is not None else None
 
     def search(self, line: str, lowered: str | None = None) -> bool:
         """``lowered``: ``line.lower()``, read once by a caller that tries many concepts."""
-        if self.anchored is not None and (
-            self.anchored_hint is None or self.anchored_hint.allows(line, lowered)
-        ) and self.anchored.match(line):
-            return True
+        if self.anchored is not None:
+            first = line[:1]
+            if not first.isascii():
+                anchored = self.anchored
+            else:
+                anchored = self.by_first.get(first.lower() if self.fold else first)
+            if anchored is not None and anchored.match(line):
+                return True
         if self.floating is None or (
             self.hint is not None and not self.hint.allows(line, lowered)
         ):
@@ -80,10 +87,38 @@ class Phrases:
         return self.floating.search(line) is not None
 
 
-def _few(hint: literals.Hint | None) -> literals.Hint | None:
-    """A hint for ``match``, which fails at the line's first characters: worth testing only when
-    it holds few literals (each is a scan of the line), however short they are."""
-    return hint if hint is not None and len(hint.literals) <= ANCHORED_HINT_MAX else None
+def _by_first(starts: list[str], flags: int, fold: bool) -> dict[str, re.Pattern]:
+    """For each ASCII character, the anchored patterns (in their order) a line that starts with
+    it may match: those that can start with it, and those whose first character is not known."""
+    keys = [_ascii_keys(literals.first_chars(fragment, flags), flags, fold) for fragment in starts]
+    table: dict[str, re.Pattern] = {}
+    compiled: dict[tuple[str, ...], re.Pattern] = {}  # most characters share one choice
+    for code in range(128):
+        key = chr(code)
+        chosen = tuple(
+            f for f, found in zip(starts, keys, strict=True) if found is None or key in found
+        )
+        if chosen:
+            if chosen not in compiled:
+                compiled[chosen] = re.compile(_alternation(chosen), flags)
+            table[key] = compiled[chosen]
+    table[""] = re.compile(_alternation(starts), flags)  # an empty line
+    return table
+
+
+def _ascii_keys(chars: frozenset[str] | None, flags: int, fold: bool) -> set[str] | None:
+    """The ASCII characters (lowered when ``fold``) that ``chars`` match, as ``re`` matches
+    them (case-insensitively, a letter outside ASCII may match one inside: long s, Kelvin)."""
+    if chars is None:
+        return None
+    keys = set()
+    for char in chars:
+        if char.isascii():
+            keys.add(char.lower() if fold else char)
+        elif fold:
+            pattern = re.compile(re.escape(char), flags)
+            keys.update(chr(code).lower() for code in range(128) if pattern.fullmatch(chr(code)))
+    return keys
 
 
 PHRASE = {

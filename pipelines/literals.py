@@ -44,13 +44,12 @@ class Hint:
         return any(map(line.__contains__, self.literals))  # no generator frame per literal
 
 
-def hint(pattern: re.Pattern, minimum: int = MIN_LITERAL) -> Hint | None:
-    """The hint of a compiled ``str`` pattern, or ``None`` when it has no literal worth a test
-    (``minimum``: the shortest literal worth one)."""
+def hint(pattern: re.Pattern) -> Hint | None:
+    """The hint of a compiled ``str`` pattern, or ``None`` when it has no literal worth a test."""
     if not isinstance(pattern.pattern, str) or pattern.flags & re.LOCALE:
         return None
     need = _best(_needs(_parser.parse(pattern.pattern, pattern.flags)))
-    if need is None or min(map(len, need)) < minimum:
+    if need is None or min(map(len, need)) < MIN_LITERAL:
         return None
     if not pattern.flags & re.IGNORECASE:
         return Hint(tuple(sorted(need)), fold=False)
@@ -108,3 +107,65 @@ def _needs(items: Iterable) -> list[Need]:
 def _best(needs: list[Need]) -> Need | None:
     """The need that makes the best test: long literals, few of them."""
     return max(needs, key=lambda need: (min(map(len, need)), -len(need)), default=None)
+
+
+# --------------------------------------------------------------------------- first characters
+
+MAX_RANGE = 64  # a character class spanning more is "any character" here
+
+
+def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` (a ``str`` pattern) can start with, or ``None``
+    when it can start with any, or with nothing (an empty match)."""
+    chars, nullable = _first(_parser.parse(pattern, flags))
+    return None if chars is None or nullable else frozenset(chars)
+
+
+def _first(items: Iterable) -> tuple[set[str] | None, bool]:
+    """First characters of a parsed sequence (``None``: any) and whether it can match empty."""
+    found: set[str] = set()
+    for op, av in items:
+        chars, nullable = _first_of(op, av)
+        if chars is None:
+            return None, False
+        found |= chars
+        if not nullable:
+            return found, False
+    return found, True
+
+
+def _first_of(op: object, av: object) -> tuple[set[str] | None, bool]:
+    if op is sre.LITERAL:
+        return {chr(av)}, False
+    if op is sre.AT:  # ^, $, \b take no characters
+        return set(), True
+    if op is sre.IN:
+        return _class_chars(av), False
+    if op is sre.SUBPATTERN and not av[1] and not av[2]:
+        return _first(av[3])
+    if op is sre.BRANCH:
+        found: set[str] = set()
+        empty = False
+        for branch in av[1]:
+            chars, nullable = _first(branch)
+            if chars is None:
+                return None, False
+            found |= chars
+            empty = empty or nullable
+        return found, empty
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        chars, nullable = _first(av[2])
+        return chars, nullable or av[0] == 0
+    return None, False  # any character, a category, a group reference, a look-around
+
+
+def _class_chars(items: Iterable) -> set[str] | None:
+    found: set[str] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            found.add(chr(av))
+        elif op is sre.RANGE and av[1] - av[0] <= MAX_RANGE:
+            found.update(chr(code) for code in range(av[0], av[1] + 1))
+        else:  # a negation, a category, a wide range
+            return None
+    return found
