@@ -71,7 +71,7 @@ class Phrases:
         self.hint = literals.hint(self.floating) if self.floating is not None else None
 
     def search(self, line: str, lowered: str | None = None) -> bool:
-        """``lowered``: ``line.lower()``, read once by a caller that tries many concepts."""
+        """``lowered``: ``_lowered(line)``, read once by a caller that tries many concepts."""
         if self.anchored is not None:
             first = line[:1]
             if not first.isascii():
@@ -127,6 +127,7 @@ PHRASE = {
     )
     for concept, table in vocabulary.PHRASES.items()
 }
+_ODD = literals.any_odd(phrases.hint for phrases in PHRASE.values() if phrases.hint is not None)
 REPORTING = re.compile(_alternation(_by_language(vocabulary.REPORTING)), re.IGNORECASE)
 READER = re.compile(_alternation(_by_language(vocabulary.READER)))
 PROMO_HREF = re.compile(vocabulary.PROMO_HREF, re.IGNORECASE)
@@ -642,9 +643,16 @@ def _heading_shaped(line: str, lines: list[str]) -> bool:
     return not _END_PUNCT.search(line) and len(lines) > 1 and words(lines[1]) >= BODY_LINE
 
 
-def _line_rule(line: str, n_words: int, index: int, count: int) -> str | None:
+def _lowered(line: str) -> str | None:
+    """``line.lower()`` for the concepts' literal hints, or ``None`` when the line holds a
+    character that ``re.IGNORECASE`` matches beyond ``str.lower`` (each hint checks then)."""
+    return None if _ODD.search(line) else line.lower()
+
+
+def _line_rule(
+    line: str, n_words: int, index: int, count: int, lowered: str | None = None
+) -> str | None:
     """The rule that calls one line boilerplate by wording, shape and position, or None."""
-    lowered = line.lower() if n_words <= 2 * PROMO_MAX_WORDS else ""  # for the literal hints
     if n_words <= SHORT:
         bare = _LIST_MARK.sub("", line)
         for concept in ("ad", "share", "cta", "nav"):
@@ -730,13 +738,16 @@ def filter_paragraphs(
         key = _key(line)
         n_words = len(key) if _spaced(line) else words(line)
         rule: str | None = None
+        lowered = None
         if top and index < TOP_LINES and (rule := _top_rule(line, key, context, index)):
             pass
         elif site is not None and site.search(line):
             rule = "site"
         elif key in seen and n_words >= REPEAT_MIN_WORDS and not line.endswith("?"):
             rule = "repeat"
-        elif n_words <= PROMO_MAX_WORDS * 2 and PHRASE["paywall"].search(line):
+        elif n_words <= PROMO_MAX_WORDS * 2 and PHRASE["paywall"].search(
+            line, lowered := _lowered(line)
+        ):
             out.paywall_text = True
             if index > 0 and _is_tail(lines, index):
                 out.truncated = True
@@ -750,7 +761,7 @@ def filter_paragraphs(
         elif in_list and n_words < BODY_LINE and not _SENTENCE_END.search(line):
             rule = "related"
         else:
-            rule = _line_rule(line, n_words, index, len(lines))
+            rule = _line_rule(line, n_words, index, len(lines), lowered)
             if rule is None and in_block and _joins_block(line, n_words):
                 rule = "promo-block"
         top = top and (rule is not None or n_words < BODY_LINE)

@@ -36,11 +36,15 @@ class Hint:
     odd: re.Pattern | None = None  # characters IGNORECASE matches beyond ``str.lower``
 
     def allows(self, line: str, lowered: str | None = None) -> bool:
-        """``lowered``: ``line.lower()``, when the caller tests one line against many hints."""
+        """``lowered``: ``line.lower()``, from a caller that tries many hints on one line and
+        found none of their odd characters in it (``any_odd``)."""
         if self.fold:
-            if self.odd is not None and self.odd.search(line):
+            if lowered is not None:
+                line = lowered
+            elif self.odd is not None and self.odd.search(line):
                 return True
-            line = line.lower() if lowered is None else lowered
+            else:
+                line = line.lower()
         return any(map(line.__contains__, self.literals))  # no generator frame per literal
 
 
@@ -58,6 +62,19 @@ def hint(pattern: re.Pattern) -> Hint | None:
     lowered = {literal.lower() for literal in need}
     odd = _odd_characters("".join(lowered))
     return Hint(tuple(sorted(lowered)), fold=True, odd=re.compile(f"[{re.escape(odd)}]"))
+
+
+def any_odd(hints: Iterable[Hint]) -> re.Pattern:
+    """A pattern for the odd characters of any of ``hints``: a line without one may be lowered
+    once and given to each of them (``Hint.allows(line, lowered)``)."""
+    odd = {char for hint in hints if hint.odd is not None for char in _class(hint.odd)}
+    return re.compile(f"[{re.escape(''.join(sorted(odd)))}]" if odd else "(?!)")
+
+
+def _class(pattern: re.Pattern) -> str:
+    """The characters of a ``[...]`` pattern made by ``hint``."""
+    op, av = _parser.parse(pattern.pattern)[0]
+    return chr(av) if op is sre.LITERAL else "".join(chr(code) for _, code in av)
 
 
 def _odd_characters(chars: str) -> str:

@@ -69,6 +69,8 @@ def test_hint_allows_every_line_its_pattern_matches(concept, data):
     if pattern.search(line):
         assert boilerplate.PHRASE[concept].hint.allows(line), (concept, line)
         assert boilerplate.PHRASE[concept].search(line)
+        # the filter lowers a line once for every concept, unless it holds an odd character
+        assert boilerplate.PHRASE[concept].search(line, boilerplate._lowered(line)), line
 
 
 def test_case_folding_beyond_str_lower_goes_to_the_pattern():
