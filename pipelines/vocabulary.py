@@ -562,7 +562,10 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "tr": (r"\buygulamas\w* (?:indirin|indir)\b",),
     },
     "newsletter": {
-        "en": (r"\bsign up for our\b.{0,40}\bnewsletters?\b",),
+        "en": (
+            r"\bsign up for our\b.{0,40}\bnewsletters?\b",
+            r"\b(?:tell your friends|refer a friend) and (?:get|earn)\b",  # a referral scheme
+        ),
         "de": (
             r"\b(?:abonniere|abonnieren sie) (?:jetzt )?(?:den|unseren|unsere|die) "
             r"[\w-]*(?:newsletter|kanal)\b",
@@ -607,6 +610,9 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "de": (r"\bfolg(?:en sie|t) uns (?:auf|bei)\b",),
         "fr": (r"\bsuivez-nous sur\b",),
         "es": (r"\bsíguenos en\b",),
+    },
+    "credit": {
+        "en": (r"^(?:written|words) by [\w.'’-]+(?: [\w.'’-]+){0,3}$",),  # a byline alone
     },
     "nav": {
         "en": (

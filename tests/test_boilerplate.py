@@ -651,6 +651,8 @@ def test_pruned_elements_are_put_back_where_they_were() -> None:
          "newsletter"),
         ("es", "¿Quieres compartir tu suscripción con otra persona de tu casa?", "subscribe"),
         ("en", "Cloud costs explained for small teams (Sponsored)", "ad"),
+        ("en", "Enjoy the Morning Brief? Tell your friends and earn rewards.", "newsletter"),
+        ("en", "Written by Maria Lopez", "credit"),
     ],
 )
 def test_generic_calls_to_action_and_disclosures_go(lang: str, line: str, rule: str) -> None:
