@@ -26,11 +26,14 @@ Promo / paywall lines left, judged without the layer's vocabulary:
 
 Also printed: the pages whose publisher marks them not free and how many of them ``newsclean``
 flags paywalled (and free pages flagged); recall lost per layer rule (words of removed lines that
-the ground truth holds); the pages with the largest recall loss against trafilatura; and the
-layer's own time as a share of ``extract_article``'s.
+the ground truth holds); the pages with the largest recall loss against trafilatura; the
+layer's own time as a share of ``extract_article``'s; and, on the sets named by ``--metadata``
+(news-dev by default), title / authors / publication time agreement with the ground truth beside
+bare trafilatura's, scored by ``bench/metadata.py`` (``metadata_agreement``; newsclean given each
+site's time zone from the publisher's country, as an operator sets ``timezone``).
 
     .venv/bin/python bench/extraction.py [--sets news-dev,wcxb-dev,aeb-dev] [--workers N]
-        [--show-promos] [--worst N]
+        [--show-promos] [--worst N] [--metadata news-dev]
 
 ``score``, ``page_scores``, ``load_cases`` and ``run`` are importable
 (``tests/test_extraction_floor.py`` reuses them).
@@ -58,6 +61,7 @@ if str(ROOT) not in sys.path:  # run as a script: make the project importable
 import trafilatura  # noqa: E402
 from trafilatura.settings import Extractor  # noqa: E402
 
+from bench import metadata as metadata_bench  # noqa: E402  (a script's folder, not a package)
 from pipelines import boilerplate, extract  # noqa: E402
 
 BENCH_ROOT = ROOT.parent / "shared" / "bench"
@@ -175,6 +179,7 @@ class Case:
     free: bool | None = None  # the publisher's free-access flag (news-dev)
     must_not: tuple[str, ...] = ()  # phrases a good extraction leaves out (wcxb-dev)
     languages: tuple[str, ...] = field(default=())
+    country: str = ""  # the publisher's country (news-dev)
 
     @property
     def metric(self) -> str:
@@ -200,6 +205,7 @@ def load_cases(bench_dir: Path = BENCH_DIR) -> list[Case]:
             corpus=bench_dir.name, free=free if isinstance(free, bool) else None,
             must_not=tuple(meta.get("without_snippets") or ()),
             languages=tuple(lang for lang in meta.get("languages") or () if lang),
+            country=meta.get("country") or "",
         ))
     return cases
 
@@ -237,15 +243,19 @@ def _install_layer_clock() -> None:
     boilerplate._bench_clock = True  # type: ignore[attr-defined]
 
 
-def run_page(case: Case, systems: tuple[str, ...] = SYSTEMS) -> dict:
-    """Every system's text for one page, with times in seconds."""
+def run_page(case: Case, systems: tuple[str, ...] = SYSTEMS, metadata: bool = False) -> dict:
+    """Every system's text for one page, with times in seconds; with ``metadata``, also what
+    newsclean and bare trafilatura read as title, authors and time (``out["meta"]``)."""
     _install_layer_clock()
     html = gzip.decompress(case.path.read_bytes())
-    out: dict = {"key": case.key, "corpus": case.corpus, "text": {}, "time": {}}
+    out: dict = {"key": case.key, "corpus": case.corpus, "text": {}, "time": {}, "meta": {}}
+    zone = metadata_bench.COUNTRY_ZONES.get(case.country) if metadata else None
     for system in systems:
         start, layer_before = time.perf_counter(), _LAYER_CLOCK[0]
         if system == "newsclean":
-            article = extract.extract_article(html, case.url, min_words=0)
+            article = extract.extract_article(html, case.url, min_words=0, timezone=zone)
+            if metadata:
+                out["meta"][system] = metadata_bench.found_in_article(article, zone)
             text = article.text if article else ""
             out["time"]["layer"] = _LAYER_CLOCK[0] - layer_before
             out["removed"] = article.boilerplate if article else []
@@ -255,19 +265,24 @@ def run_page(case: Case, systems: tuple[str, ...] = SYSTEMS) -> dict:
             text = trafilatura.extract(html, url=case.url, options=BARE[system]) or ""
         out["text"][system] = text
         out["time"][system] = time.perf_counter() - start
+    if metadata and "trafilatura" in systems:  # untimed: a second run, with its metadata
+        out["meta"]["trafilatura"] = metadata_bench.found_by_trafilatura(html, case.url)
     return out
 
 
 def run(
-    cases: Iterable[Case], systems: tuple[str, ...] = SYSTEMS, workers: int | None = None
+    cases: Iterable[Case], systems: tuple[str, ...] = SYSTEMS, workers: int | None = None,
+    metadata: Iterable[str] = (),
 ) -> list[dict]:
-    """``run_page`` over ``cases``, in a process pool when ``workers`` > 1."""
+    """``run_page`` over ``cases``, in a process pool when ``workers`` > 1; metadata read on
+    the pages of the sets named in ``metadata``."""
     cases = list(cases)
+    flags = [case.corpus in set(metadata) for case in cases]
     workers = workers or os.cpu_count() or 1
     if workers == 1:
-        return [run_page(case, systems) for case in cases]
+        return [run_page(case, systems, flag) for case, flag in zip(cases, flags, strict=True)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run_page, cases, [systems] * len(cases), chunksize=4))
+        return list(pool.map(run_page, cases, [systems] * len(cases), flags, chunksize=4))
 
 
 # --------------------------------------------------------------------------- promo judge
@@ -385,6 +400,26 @@ def report_set(
         for delta, key, ours, bare in rows[:worst]:
             if delta < 0:
                 print(f"    {delta:+.3f}  {key[:40]:<40} ours {ours:.3f} bare {bare:.3f}")
+    if any(r.get("meta") for r in results):
+        report_metadata(cases, by_key)
+
+
+def report_metadata(cases: list[Case], by_key: dict[str, dict]) -> None:
+    """Title / authors / time agreement of each system (``bench/metadata.py``'s metric)."""
+    meta_cases = metadata_bench.load_meta_cases(cases[0].path.parent)
+    systems = [s for s in ("newsclean", "trafilatura") if s in by_key[cases[0].key]["meta"]]
+    print("metadata agreement with the ground truth (newsclean: each site's time zone):")
+    print(f"{'system':<20}{'title':>22}{'authors':>22}{'time':>22}{'same day':>22}")
+    for system in systems:
+        found = {key: r["meta"][system] for key, r in by_key.items() if system in r["meta"]}
+        a = metadata_bench.metadata_agreement(meta_cases, found)
+        cells = (_pct(a.title, a.pages), _pct(a.authors, a.author_pages), _pct(a.time, a.pages),
+                 _pct(a.date, a.pages))
+        print(f"{system:<20}" + "".join(f"{cell:>22}" for cell in cells))
+
+
+def _pct(count: int, total: int) -> str:
+    return f"{count} / {total} ({100 * count / max(total, 1):.1f} %)"
 
 
 def lost_by_rule(cases: list[Case], by_key: dict[str, dict]) -> None:
@@ -422,6 +457,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-promos", action="store_true", help="print the promo lines left")
     parser.add_argument("--worst", type=int, default=10, help="pages with most recall lost")
     parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument("--metadata", default="news-dev",
+                        help="sets whose title / authors / time agreement is scored ('' for none)")
     args = parser.parse_args(argv)
     systems = tuple(args.systems.split(","))
     sets = load_sets(args.sets.split(","))
@@ -429,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"error: no set found under {BENCH_ROOT}\n")
     cases = [case for group in sets.values() for case in group]
     started = time.perf_counter()
-    results = run(cases, systems, args.workers)
+    results = run(cases, systems, args.workers, args.metadata.split(","))
     print(f"{len(cases)} pages in {time.perf_counter() - started:.0f}s; trafilatura "
           f"{trafilatura.__version__}")
     by_set: dict[str, list[dict]] = defaultdict(list)

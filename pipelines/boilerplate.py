@@ -9,11 +9,17 @@ makes a promo:
 * ``prune_tree`` removes promo elements before extraction (attribute vocabulary, e-mail forms,
   small boxes around a subscribe link, per-site selectors). Guards: an element holding more than
   ``PRUNE_MAX_SHARE`` of the page's paragraph text, or holding the ``<h1>``, the gated content or
-  a ``keep_selectors`` match, is never removed.
+  a ``keep_selectors`` match, is never removed; what it removes can be put back
+  (``Pruned.restore``).
 * ``filter_paragraphs`` works on extracted paragraphs: headline repeated at the top, exact
   repeats, short calls to action and page chrome, promo blocks, related-article lists, bios, and
   the paywall tail (cut from its first line to the end, which flags the article truncated).
   Guard: a sentence that reports (said, per cent, million ...) is news, not a promo.
+* One budget per page for both: what the markup rules removed (its paragraph words, counted
+  before extraction) and what the line rules choose, together, may be at most ``BUDGET`` of the
+  story's words (``filter_paragraphs(markup_words=...)``); above, nothing goes but what the
+  structural rules remove (copies, headline, date line, site phrases, paywall tail), the caller
+  puts the pruned elements back and the page is counted (``held``).
 
 Everything removed is returned as ``"rule: text"`` lines for the ``boilerplate`` audit column.
 """
@@ -45,24 +51,74 @@ def _by_language(table: dict[str, tuple[str, ...]]) -> list[str]:
 
 class Phrases:
     """One concept's patterns, all languages: those anchored at ``^`` are tried at the start of
-    the line only (``match``), the others anywhere (``search``), once the line holds a literal
-    that every match of them holds (``pipelines.literals``); a cheap test first."""
+    the line only (``match``), the others anywhere (``search``).
 
-    __slots__ = ("anchored", "floating", "hint")
+    Cheap tests first. Anchored: only the patterns that can start with the line's first
+    character (``by_first``; ``anchored``, all of them, for a line that starts with a character
+    outside ASCII). Floating: once the line holds a literal that every match holds
+    (``pipelines.literals``).
+    """
+
+    __slots__ = ("anchored", "by_first", "floating", "fold", "hint")
 
     def __init__(self, fragments: list[str], flags: int) -> None:
         starts = [f[1:] for f in fragments if f.startswith("^")]
         rest = [f for f in fragments if not f.startswith("^")]
+        self.fold = bool(flags & re.IGNORECASE)
         self.anchored = re.compile(_alternation(starts), flags) if starts else None
+        self.by_first = _by_first(starts, flags, self.fold)
         self.floating = re.compile(_alternation(rest), flags) if rest else None
         self.hint = literals.hint(self.floating) if self.floating is not None else None
 
-    def search(self, line: str) -> bool:
-        if self.anchored is not None and self.anchored.match(line):
-            return True
-        if self.floating is None or (self.hint is not None and not self.hint.allows(line)):
+    def search(self, line: str, lowered: str | None = None) -> bool:
+        """``lowered``: ``_lowered(line)``, read once by a caller that tries many concepts."""
+        if self.anchored is not None:
+            first = line[:1]
+            if not first.isascii():
+                anchored = self.anchored
+            else:
+                anchored = self.by_first.get(first.lower() if self.fold else first)
+            if anchored is not None and anchored.match(line):
+                return True
+        if self.floating is None or (
+            self.hint is not None and not self.hint.allows(line, lowered)
+        ):
             return False
         return self.floating.search(line) is not None
+
+
+def _by_first(starts: list[str], flags: int, fold: bool) -> dict[str, re.Pattern]:
+    """For each ASCII character, the anchored patterns (in their order) a line that starts with
+    it may match: those that can start with it, and those whose first character is not known."""
+    keys = [_ascii_keys(literals.first_chars(fragment, flags), flags, fold) for fragment in starts]
+    table: dict[str, re.Pattern] = {}
+    compiled: dict[tuple[str, ...], re.Pattern] = {}  # most characters share one choice
+    for code in range(128):
+        key = chr(code)
+        chosen = tuple(
+            f for f, found in zip(starts, keys, strict=True) if found is None or key in found
+        )
+        if chosen:
+            if chosen not in compiled:
+                compiled[chosen] = re.compile(_alternation(chosen), flags)
+            table[key] = compiled[chosen]
+    table[""] = re.compile(_alternation(starts), flags)  # an empty line
+    return table
+
+
+def _ascii_keys(chars: frozenset[str] | None, flags: int, fold: bool) -> set[str] | None:
+    """The ASCII characters (lowered when ``fold``) that ``chars`` match, as ``re`` matches
+    them (case-insensitively, a letter outside ASCII may match one inside: long s, Kelvin)."""
+    if chars is None:
+        return None
+    keys = set()
+    for char in chars:
+        if char.isascii():
+            keys.add(char.lower() if fold else char)
+        elif fold:
+            pattern = re.compile(re.escape(char), flags)
+            keys.update(chr(code).lower() for code in range(128) if pattern.fullmatch(chr(code)))
+    return keys
 
 
 PHRASE = {
@@ -71,6 +127,7 @@ PHRASE = {
     )
     for concept, table in vocabulary.PHRASES.items()
 }
+_ODD = literals.any_odd(phrases.hint for phrases in PHRASE.values() if phrases.hint is not None)
 REPORTING = re.compile(_alternation(_by_language(vocabulary.REPORTING)), re.IGNORECASE)
 READER = re.compile(_alternation(_by_language(vocabulary.READER)))
 PROMO_HREF = re.compile(vocabulary.PROMO_HREF, re.IGNORECASE)
@@ -102,12 +159,11 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does n
 PRUNE_TAGS = ("div", "section", "aside", "form", "ul", "ol", "p", "figure")
 PRUNE_MAX_SHARE = 0.2  # never prune an element holding more of the page's <p> text than this
 PRUNE_MIN_GUARD = 400  # characters: ... unless that is less than this (short pages)
-PRUNE_BUDGET = 0.35  # all rules together never take more than this share of the page's <p> text
+BUDGET = 0.35  # all rules together never take more than this share of the story's words
 STORY_SHARE = 0.6  # an element whose words are mostly in the page's articleBody is the story
 STORY_MIN_WORDS = 8  # ... when it holds at least this many words
 PROSE_MAX_LINKS = 0.5  # a paragraph with more of its words in links is a teaser, not prose
-FILTER_BUDGET = 0.35  # the line rules never take more than this share of the extracted words
-# rules that the filter's budget leaves alone: they remove copies, the headline above the text,
+# rules that the page budget leaves alone: they remove copies, the headline above the text,
 # the date line, the site's own phrases and the paywall tail, not text that reads like a promo
 STRUCTURAL = frozenset({"headline", "dateline", "repeat", "site", "paywall"})
 PROMO_BOX_MAX_WORDS = 60  # a box around a subscribe link is a promo when it is this small
@@ -142,6 +198,50 @@ class Pruned:
     paywall_text: bool = False  # a removed element held a paywall notice
     truncated: bool = False  # ... and no article prose follows it
     held: bool = False  # the page budget held: what the rules chose was too much of the story
+    words: int = 0  # words of paragraph text removed: what the markup rules spent of the budget
+    undo: list[_Removal] = field(default_factory=list, repr=False)
+
+    def restore(self) -> None:
+        """Put every removed element back where it was (the page budget held after all)."""
+        for removal in reversed(self.undo):
+            removal.restore()
+        self.undo.clear()
+        self.removed.clear()
+        self.words = 0
+
+
+@dataclass(frozen=True)
+class _Removal:
+    """One element taken out of the tree as ``drop_tree`` does (its tail text joined to the text
+    before it), with what it takes to put it back."""
+
+    node: HtmlElement
+    parent: HtmlElement
+    index: int
+    previous: HtmlElement | None  # whose tail took the node's tail (None: the parent's text)
+    before: str | None  # that text before the node's tail was joined to it
+
+    @classmethod
+    def drop(cls, node: HtmlElement) -> _Removal:
+        parent = node.getparent()
+        previous = node.getprevious()
+        before = parent.text if previous is None else previous.tail
+        removal = cls(node, parent, parent.index(node), previous, before)
+        if node.tail:
+            if previous is None:
+                parent.text = (before or "") + node.tail
+            else:
+                previous.tail = (before or "") + node.tail
+        parent.remove(node)  # the node keeps its tail
+        return removal
+
+    def restore(self) -> None:
+        if self.node.tail:
+            if self.previous is None:
+                self.parent.text = self.before
+            else:
+                self.previous.tail = self.before
+        self.parent.insert(self.index, self.node)
 
 
 @dataclass
@@ -152,7 +252,7 @@ class Filtered:
     removed: list[str] = field(default_factory=list)
     truncated: bool = False
     paywall_text: bool = False
-    held: bool = False  # the page budget held: the line rules chose too much of the text
+    held: bool = False  # the page budget held: markup and line rules chose too much of the story
 
 
 def words(text: str) -> int:
@@ -171,7 +271,7 @@ def words(text: str) -> int:
 
 def _spaced(text: str) -> bool:
     """``text`` holds no character of a script written without spaces (cheap test first)."""
-    return text.isascii() or max(text) < "\u0e00" or not _UNSPACED_RUN.search(text)
+    return text.isascii() or not _UNSPACED_CHAR.search(text)
 
 
 def tokens(text: str) -> list[str]:
@@ -317,6 +417,7 @@ class _Guard:
         body = tree.find("body")
         self.page = body if body is not None else tree
         self.chars: dict[HtmlElement, int] = {}
+        self.texts: dict[HtmlElement, list[str]] = {}
 
     @cached_property
     def limit(self) -> float:
@@ -335,8 +436,14 @@ class _Guard:
         """``_p_chars(node)``, read once per element (the budget reads it again)."""
         chars = self.chars.get(node)
         if chars is None:
-            chars = self.chars[node] = _p_chars(node)
+            found = self.texts[node] = _P_TEXT(node)
+            chars = self.chars[node] = sum(map(len, found))
         return chars
+
+    def p_words(self, node: HtmlElement) -> int:
+        """Words of the paragraph text under ``node`` (read by ``p_chars``)."""
+        self.p_chars(node)
+        return words(" ".join(self.texts[node]))
 
 
 def _p_chars(node: HtmlElement) -> int:
@@ -423,9 +530,10 @@ def prune_tree(
                 chosen.setdefault(box, "promo-box")
     top = [node for node in chosen if not any(p in chosen for p in node.iterancestors())]
     chosen_chars = sum(guard.p_chars(node) for node in top)
-    if chosen_chars > PRUNE_MIN_GUARD and chosen_chars > PRUNE_BUDGET * guard.p_chars(guard.page):
-        return Pruned(held=True)  # one budget for all rules: too much of the page, none of it
-    return _drop({node: chosen[node] for node in top})
+    if chosen_chars > PRUNE_MIN_GUARD and chosen_chars > BUDGET * guard.p_chars(guard.page):
+        # the page budget, read before extraction on the page's paragraph text: spent already
+        return Pruned(held=True)
+    return _drop({node: chosen[node] for node in top}, guard)
 
 
 class _Evidence:
@@ -467,18 +575,18 @@ def _promo_wording(text: str) -> bool:
     ) or promo_kind(text) is not None
 
 
-def _drop(chosen: dict[HtmlElement, str]) -> Pruned:
+def _drop(chosen: dict[HtmlElement, str], guard: _Guard) -> Pruned:
+    """Remove the chosen elements (none inside another), reversibly."""
     pruned = Pruned()
     for node, rule in chosen.items():
-        if any(parent in chosen for parent in node.iterancestors()):
-            continue
         text = _norm(" ".join(node.itertext()))
         if text:
             pruned.removed.append(f"markup:{rule}: {text}")
+            pruned.words += guard.p_words(node)
             if PHRASE["paywall"].search(text):
                 pruned.paywall_text = True
                 pruned.truncated = pruned.truncated or _ends_article(node)
-        node.drop_tree()
+        pruned.undo.append(_Removal.drop(node))
     return pruned
 
 
@@ -535,22 +643,33 @@ def _heading_shaped(line: str, lines: list[str]) -> bool:
     return not _END_PUNCT.search(line) and len(lines) > 1 and words(lines[1]) >= BODY_LINE
 
 
-def _line_rule(line: str, n_words: int, index: int, count: int) -> str | None:
+def _lowered(line: str) -> str | None:
+    """``line.lower()`` for the concepts' literal hints, or ``None`` when the line holds a
+    character that ``re.IGNORECASE`` matches beyond ``str.lower`` (each hint checks then)."""
+    return None if _ODD.search(line) else line.lower()
+
+
+def _line_rule(
+    line: str, n_words: int, index: int, count: int, lowered: str | None = None
+) -> str | None:
     """The rule that calls one line boilerplate by wording, shape and position, or None."""
     if n_words <= SHORT:
         bare = _LIST_MARK.sub("", line)
-        for concept in ("ad", "share", "cta"):
+        for concept in ("ad", "share", "cta", "nav"):
             if PHRASE[concept].search(bare):
                 return concept
     if n_words <= PROMO_MAX_WORDS:
-        for concept in ("subscribe", "newsletter", "app", "consent", "affiliate"):
-            if PHRASE[concept].search(line) and not REPORTING.search(line):
+        for concept in ("subscribe", "newsletter", "app", "consent", "affiliate", "follow"):
+            if PHRASE[concept].search(line, lowered) and not REPORTING.search(line):
                 return concept
+    disclosure = PROMO_MAX_WORDS < n_words <= 2 * PROMO_MAX_WORDS  # runs longer than a call
+    if disclosure and PHRASE["affiliate"].search(line, lowered) and not REPORTING.search(line):
+        return "affiliate"
     if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
         return "share"
     if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_LIST_MARK.sub("", line)):
         return "readmore"
-    if n_words <= PROMO_MAX_WORDS and PHRASE["credit"].search(line):
+    if n_words <= PROMO_MAX_WORDS and PHRASE["credit"].search(line, lowered):
         return "credit"
     if index >= count - BIO_TAIL and n_words <= 80 and index > 0 and PHRASE["bio"].search(line):
         return "bio"
@@ -592,11 +711,16 @@ def filter_paragraphs(
     rules: SiteRules | None = None,
     description: str | None = None,
     headings: Iterable[str] = (),
+    markup_words: int = 0,
+    hold: bool = False,
 ) -> Filtered:
     """Drop promo / paywall paragraphs from extracted text; flag a paywall tail.
 
     ``description`` (the page's meta description) and ``headings`` (the lines that were headings
     in the extracted body) are kept for callers; a standfirst is part of the story and stays.
+    ``markup_words``: what the markup rules removed before extraction (``Pruned.words``), which
+    the page budget counts with what the line rules choose; ``hold``: the budget held already,
+    only the structural rules remove.
     """
     lines = [_norm(p) for p in paragraphs if p and p.strip()]
     context = _Context(
@@ -614,13 +738,16 @@ def filter_paragraphs(
         key = _key(line)
         n_words = len(key) if _spaced(line) else words(line)
         rule: str | None = None
+        lowered = None
         if top and index < TOP_LINES and (rule := _top_rule(line, key, context, index)):
             pass
         elif site is not None and site.search(line):
             rule = "site"
         elif key in seen and n_words >= REPEAT_MIN_WORDS and not line.endswith("?"):
             rule = "repeat"
-        elif n_words <= PROMO_MAX_WORDS * 2 and PHRASE["paywall"].search(line):
+        elif n_words <= PROMO_MAX_WORDS * 2 and PHRASE["paywall"].search(
+            line, lowered := _lowered(line)
+        ):
             out.paywall_text = True
             if index > 0 and _is_tail(lines, index):
                 out.truncated = True
@@ -634,7 +761,7 @@ def filter_paragraphs(
         elif in_list and n_words < BODY_LINE and not _SENTENCE_END.search(line):
             rule = "related"
         else:
-            rule = _line_rule(line, n_words, index, len(lines))
+            rule = _line_rule(line, n_words, index, len(lines), lowered)
             if rule is None and in_block and _joins_block(line, n_words):
                 rule = "promo-block"
         top = top and (rule is not None or n_words < BODY_LINE)
@@ -648,18 +775,21 @@ def filter_paragraphs(
         if in_block and out.kept and _joins_block(out.kept[-1], words(out.kept[-1])):
             out.removed.append(f"promo-block: {out.kept.pop()}")
         out.removed.append(f"{rule}: {line}")
-    return _budget(lines, out)
+    return _budget(lines, out, markup_words, hold)
 
 
-def _budget(lines: list[str], out: Filtered) -> Filtered:
-    """The page budget of the line rules: when what they chose is a large share of the text,
-    they remove nothing (only the structural rules' choices go) and the page is counted."""
+def _budget(lines: list[str], out: Filtered, markup_words: int, hold: bool) -> Filtered:
+    """The page budget: when what the markup rules removed and the line rules chose is together
+    a large share of the story's words (those kept, those chosen), the line rules remove nothing
+    (only the structural rules' choices go) and the page is counted (``held``)."""
     entries = [entry.partition(": ") for entry in out.removed]
-    chosen = sum(words(text) for rule, _, text in entries if rule not in STRUCTURAL)
-    if chosen < BODY_LINE:  # most pages: the kept text need not be counted
-        return out
-    if chosen <= FILTER_BUDGET * (chosen + sum(words(line) for line in out.kept)):
-        return out
+    if not hold:
+        chosen = markup_words
+        chosen += sum(words(text) for rule, _, text in entries if rule not in STRUCTURAL)
+        if chosen < BODY_LINE:  # most pages: the kept text need not be counted
+            return out
+        if chosen <= BUDGET * (chosen + sum(words(line) for line in out.kept)):
+            return out
     skip: dict[str, int] = {}  # lines the structural rules removed; a repeat is a later copy
     for rule, _, text in entries:
         if rule in STRUCTURAL:

@@ -85,8 +85,8 @@ class Article:
     paywalled: bool | None = None
     truncated: bool | None = None
     boilerplate: list[str] = field(default_factory=list)
-    guard_held: bool = False  # a page budget of the layer held: its markup or line rules chose
-    # too much of the page and removed nothing
+    guard_held: bool = False  # the layer's page budget held: its markup and line rules together
+    # chose too much of the story and removed nothing (but copies, headline, paywall tail)
 
     @property
     def word_count(self) -> int:
@@ -193,8 +193,20 @@ def article_of(
         tree, url, None if dates.published else DATE_PARAMS, byline=False
     )
     cleaned = boilerplate.filter_paragraphs(
-        paragraphs, title=doc.title, rules=rules, description=doc.description, headings=headings
+        paragraphs, title=doc.title, rules=rules, description=doc.description, headings=headings,
+        markup_words=pruned.words, hold=pruned.held,
     )
+    if cleaned.held and pruned.removed:  # one page budget: the markup rules' removals go back
+        pruned.restore()
+        links = link_texts(tree)
+        body = main_text(tree, url)
+        if body is None:
+            return None
+        paragraphs, headings = body
+        cleaned = boilerplate.filter_paragraphs(
+            paragraphs, title=doc.title, rules=rules, description=doc.description,
+            headings=headings, hold=True,
+        )
     text = "\n".join(cleaned.kept)
     n_words = word_count(cleaned.kept)
     if n_words < min_words or link_share(links, cleaned.kept, n_words) > MAX_LINK_SHARE:
@@ -217,7 +229,7 @@ def article_of(
         paywalled=bool(gate.paywalled) or pruned.paywall_text or cleaned.paywall_text,
         truncated=gate.truncated or pruned.truncated or cleaned.truncated,
         boilerplate=[*pruned.removed, *cleaned.removed],
-        guard_held=pruned.held or cleaned.held,
+        guard_held=cleaned.held,
     )
 
 

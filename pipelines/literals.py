@@ -35,12 +35,17 @@ class Hint:
     fold: bool  # the pattern ignores case: literals are lowered, so is the line
     odd: re.Pattern | None = None  # characters IGNORECASE matches beyond ``str.lower``
 
-    def allows(self, line: str) -> bool:
+    def allows(self, line: str, lowered: str | None = None) -> bool:
+        """``lowered``: ``line.lower()``, from a caller that tries many hints on one line and
+        found none of their odd characters in it (``any_odd``)."""
         if self.fold:
-            if self.odd is not None and self.odd.search(line):
+            if lowered is not None:
+                line = lowered
+            elif self.odd is not None and self.odd.search(line):
                 return True
-            line = line.lower()
-        return any(literal in line for literal in self.literals)
+            else:
+                line = line.lower()
+        return any(map(line.__contains__, self.literals))  # no generator frame per literal
 
 
 def hint(pattern: re.Pattern) -> Hint | None:
@@ -57,6 +62,19 @@ def hint(pattern: re.Pattern) -> Hint | None:
     lowered = {literal.lower() for literal in need}
     odd = _odd_characters("".join(lowered))
     return Hint(tuple(sorted(lowered)), fold=True, odd=re.compile(f"[{re.escape(odd)}]"))
+
+
+def any_odd(hints: Iterable[Hint]) -> re.Pattern:
+    """A pattern for the odd characters of any of ``hints``: a line without one may be lowered
+    once and given to each of them (``Hint.allows(line, lowered)``)."""
+    odd = {char for hint in hints if hint.odd is not None for char in _class(hint.odd)}
+    return re.compile(f"[{re.escape(''.join(sorted(odd)))}]" if odd else "(?!)")
+
+
+def _class(pattern: re.Pattern) -> str:
+    """The characters of a ``[...]`` pattern made by ``hint``."""
+    op, av = _parser.parse(pattern.pattern)[0]
+    return chr(av) if op is sre.LITERAL else "".join(chr(code) for _, code in av)
 
 
 def _odd_characters(chars: str) -> str:
@@ -106,3 +124,65 @@ def _needs(items: Iterable) -> list[Need]:
 def _best(needs: list[Need]) -> Need | None:
     """The need that makes the best test: long literals, few of them."""
     return max(needs, key=lambda need: (min(map(len, need)), -len(need)), default=None)
+
+
+# --------------------------------------------------------------------------- first characters
+
+MAX_RANGE = 64  # a character class spanning more is "any character" here
+
+
+def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` (a ``str`` pattern) can start with, or ``None``
+    when it can start with any, or with nothing (an empty match)."""
+    chars, nullable = _first(_parser.parse(pattern, flags))
+    return None if chars is None or nullable else frozenset(chars)
+
+
+def _first(items: Iterable) -> tuple[set[str] | None, bool]:
+    """First characters of a parsed sequence (``None``: any) and whether it can match empty."""
+    found: set[str] = set()
+    for op, av in items:
+        chars, nullable = _first_of(op, av)
+        if chars is None:
+            return None, False
+        found |= chars
+        if not nullable:
+            return found, False
+    return found, True
+
+
+def _first_of(op: object, av: object) -> tuple[set[str] | None, bool]:
+    if op is sre.LITERAL:
+        return {chr(av)}, False
+    if op is sre.AT:  # ^, $, \b take no characters
+        return set(), True
+    if op is sre.IN:
+        return _class_chars(av), False
+    if op is sre.SUBPATTERN and not av[1] and not av[2]:
+        return _first(av[3])
+    if op is sre.BRANCH:
+        found: set[str] = set()
+        empty = False
+        for branch in av[1]:
+            chars, nullable = _first(branch)
+            if chars is None:
+                return None, False
+            found |= chars
+            empty = empty or nullable
+        return found, empty
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        chars, nullable = _first(av[2])
+        return chars, nullable or av[0] == 0
+    return None, False  # any character, a category, a group reference, a look-around
+
+
+def _class_chars(items: Iterable) -> set[str] | None:
+    found: set[str] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            found.add(chr(av))
+        elif op is sre.RANGE and av[1] - av[0] <= MAX_RANGE:
+            found.update(chr(code) for code in range(av[0], av[1] + 1))
+        else:  # a negation, a category, a wide range
+            return None
+    return found

@@ -24,6 +24,8 @@ Concepts of ``PHRASES`` and how ``pipelines.boilerplate`` uses them:
 ``credit``       photo captions' credit lines.
 ``bio``          author and company bios that close an article.
 ``affiliate``    affiliate-link disclosures.
+``follow``       calls to follow the site or the author on a social network or join its group.
+``nav``          page navigation standing alone ("Back to blog", "Table of contents").
 ``tags``         tag / topic lists at the end.
 ``consent``      cookie banners.
 ``dateline``     date, time and byline lines above the article (``*``: any language).
@@ -304,8 +306,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "affiliate": {
         "en": (
-            r"\b(?:we|\w+) (?:may|might) (?:get|earn|receive|collect) (?:a )?(?:small )?"
-            r"(?:share|commission|portion)\b.{0,60}\b(?:sales?|purchases?|links?)\b",
+            r"\b(?:we|\w+) (?:may|might) (?:get|earn|receive|collect) (?:us |me )?(?:a )?"
+            r"(?:small )?(?:share|commission|portion)\b.{0,60}\b(?:sales?|purchases?|links?)\b",
             r"^(?:this (?:post|article) (?:contains|may contain) affiliate links)\b",
         ),
         "de": (r"\b(?:affiliate|provisions)-?links?\b.{0,80}\bprovision\b",),
@@ -486,10 +488,16 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "subscribe": {
         "en": (
             r"^you must be (?:logged|signed) in to\b",
-            r"^(?:if you )?(?:liked|enjoyed|value) (?:this|our) (?:article|story|journalism)\b.*"
-            r"\b(?:support|subscrib|donat)",
+            r"\b(?:if you )?(?:liked|enjoyed|value) (?:this|our) (?:article|story|post|journalism)"
+            r"\b.*\b(?:support|subscrib|donat)",
+            r"\b(?:funded|supported|made possible) by (?:readers|listeners|viewers|members|"
+            r"supporters|donors) like you\b",
+            r"\ba (?:paid )?subscription is required\b",
+            r"\b\d+ issues for [£$€] ?\d",
         ),
         "de": (
+            r"\bein abonnement (?:ist )?erforderlich\b",
+            r"\b(?:sie können|du kannst) (?:das|uns|unsere arbeit|diese arbeit) unterstützen\b",
             r"^(?:jetzt )?abonniere\b",
             r"^(?:du musst|sie müssen) (?:dich|sich) (?:einloggen|anmelden|registrieren)\b",
             r"^(?:hat ihnen|hat dir) (?:dieser|der) (?:artikel|beitrag|text) gefallen\b",
@@ -499,6 +507,7 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"^(?:suscribete|suscribase|suscríbete|suscríbase)\b",
             r"^(?:esta|este) (?:funcionalidad|función) es (?:sólo |solo |exclusiv[oa] )?para "
             r"(?:suscriptores|socios|abonados)",
+            r"\btu suscripción\b",
         ),
         "it": (
             r"^(?:abbonati|abbonarsi|iscriviti|accedi|registrati)\b",
@@ -514,7 +523,10 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"|kup (?:subskrypcję|dostęp|prenumeratę))\b",
         ),
         "cs": (r"^(?:přihlaste se|přihlásit se|zaregistrujte se|předplaťte si)\b",),
-        "tr": (r"^(?:abone ol|abone olun|giriş yap|üye ol|kayıt ol)\b",),
+        "tr": (
+            r"^(?:abone ol|abone olun|giriş yap|üye ol|kayıt ol)\b",
+            r"\babonelik için (?:lütfen )?(?:iletişime geçin|bize ulaşın)",
+        ),
         "ru": (r"^(?:подпишитесь|оформите подписку|войдите|зарегистрируйтесь)\b",),
         "fi": (r"^(?:tilaa|kirjaudu sisään|rekisteröidy)\b",),
         "sv": (r"^(?:prenumerera|logga in|bli prenumerant)\b",),
@@ -550,12 +562,17 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "tr": (r"\buygulamas\w* (?:indirin|indir)\b",),
     },
     "newsletter": {
-        "en": (r"\bsign up for our\b.{0,40}\bnewsletters?\b",),
+        "en": (
+            r"\bsign up for our\b.{0,40}\bnewsletters?\b",
+            r"\b(?:tell your friends|refer a friend) and (?:get|earn)\b",  # a referral scheme
+        ),
         "de": (
             r"\b(?:abonniere|abonnieren sie) (?:jetzt )?(?:den|unseren|unsere|die) "
             r"[\w-]*(?:newsletter|kanal)\b",
             r"^(?:der|unser) [\w-]*-? ?newsletter (?:informiert|bringt|liefert|hält) "
             r"(?:sie|dich)\b",
+            r"\bdann (?:sind sie|bist du) (?:beim|bei unserem|bei unseren|mit unserem) "
+            r"(?:[\w-]+ ){0,2}[\w-]*newsletter\b",
         ),
         "it": (r"^(?:iscriviti|registrati) (?:alla|alle|alla nostra) newsletter",),
         "pt": (r"^(?:inscreva-se|assine|receba) (?:a|na|nossa|as) .{0,30}newsletters?",),
@@ -570,14 +587,68 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "ko": (r"^뉴스레터 ?(?:구독|신청)",),
     },
     "affiliate": {
-        "en": (r"\b(?:links|these) are affiliate links\b",),
+        "en": (
+            r"\b(?:links|these) are affiliate links\b",
+            r"\bearn (?:a commission )?from qualifying purchases\b",
+            r"\baffiliate links?\b.{0,80}\b(?:i|we)(?: may| might| will| would|'d)? "
+            r"(?:earn|receive|get|make)\b.{0,30}\bcommission",
+            r"\b(?:purchases?|sales?|buy|purchase|shop) (?:something |made )?(?:through|via|from) "
+            r"(?:our|these|the) links\b.{0,40}\b(?:earn|commission)",
+        ),
         "de": (r"\b(?:links|sie) sind affiliate-links\b",),
+    },
+    "follow": {
+        "en": (
+            r"\bfollow (?:us|me) on (?:facebook|twitter|instagram|x|linkedin|youtube|tiktok|"
+            r"pinterest|threads|bluesky|telegram|whatsapp)\b",
+            r"^follow [\w@.'’]+(?: [\w@.'’]+){0,3} on (?:facebook|twitter|instagram|x|linkedin|"
+            r"youtube|tiktok|pinterest|threads|bluesky|telegram|whatsapp)\b",
+            r"^join (?:the|our) [\w' ]{0,30}(?:facebook|telegram|whatsapp|discord|slack|reddit) "
+            r"(?:group|community|channel|server)\b",
+            r"^(?:please )?help (?:me|us) spread the word\b",
+        ),
+        "de": (r"\bfolg(?:en sie|t) uns (?:auf|bei)\b",),
+        "fr": (r"\bsuivez-nous sur\b",),
+        "es": (r"\bsíguenos en\b",),
+    },
+    "credit": {
+        "en": (r"^(?:written|words) by [\w.'’-]+(?: [\w.'’-]+){0,3}$",),  # a byline alone
+    },
+    "nav": {
+        "en": (
+            r"^(?:back to (?:the )?(?:blogs?|news|articles|all (?:posts|articles|news)|top|home)|"
+            r"table of contents|jump to (?:the )?(?:recipe|list|section|content)|"
+            r"skip to (?:the )?(?:main )?content)[.!]?$",
+        ),
+        "de": (r"^(?:zurück zur (?:übersicht|startseite)|inhaltsverzeichnis|nach oben)$",),
+        "fr": (r"^(?:retour (?:au blog|à l'accueil|en haut)|sommaire|table des matières)$",),
+        "es": (r"^(?:volver al blog|volver arriba|índice|tabla de contenidos?)$",),
+    },
+    "readmore": {
+        "en": (r"^(?:you )?(?:may|might) also like\s*[:|›»]\s*\S",),
+    },
+    "cta": {
+        "en": (
+            r"^(?:follow us|book a (?:free )?demo|request a (?:free )?(?:demo|quote)|"
+            r"get started(?: today| now| for free)?|share your story|pin (?:it |this )?for later)"
+            r"[!.]?$",
+        ),
+    },
+    "dateline": {
+        "en": (r"^\W*\d+ ?(?:min|mins|minutes?)\.? read\b",),
+        "de": (r"^\W*\d+ ?min(?:\.|uten)? lesezeit\b",),
+        "fr": (r"^\W*\d+ ?min(?:utes?)? de lecture\b",),
+        "es": (r"^\W*\d+ ?min(?:utos?)? de lectura\b",),
     },
     "related": {
         "de": (r"^(?:ähnliche(?: artikel| beiträge| themen)?|weitere nachrichten)[:.]?$",),
     },
     "ad": {
-        "en": (r"^advertisement\b.{0,30}\b(?:story|article) continues below\b",),
+        "en": (
+            r"^advertisement\b.{0,30}\b(?:story|article) continues below\b",
+            r"^advertiser disclosure$",
+            r"\((?:sponsored|paid (?:post|content)|advertisement|partner content)\)$",
+        ),
         "it": (r"^(?:pubblicità|sponsorizzato)$",),
         "pt": (r"^(?:publicidade|anúncio|patrocinado)$",),
         "nl": (r"^(?:advertentie|gesponsord)$",),

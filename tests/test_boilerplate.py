@@ -566,3 +566,118 @@ def test_the_line_rules_share_the_page_budget() -> None:
     assert result.removed == ["headline: Buses for three districts", f"repeat: {prose}"]
     small = filter_paragraphs([prose, "Read more", *teasers[:2], *PROSE["en"][1:]])
     assert not small.held and teasers[0] not in small.kept
+
+
+# A promo box of short lines (none prose) and promo lines for the text: each alone spends less
+# than the page budget on two paragraphs of story, together more.
+BUDGET_BOX = (
+    '<div class="subscribe-box"><p>Get the morning briefing from our city desk.</p>'
+    "<p>Every weekday before seven, the stories the region talks about.</p>"
+    "<p>Written by our reporters, free for readers.</p></div>"
+)
+BUDGET_LINES = [
+    "Sign up for our newsletter and get the briefing every morning.",
+    "Download our app for the latest news on your phone.",
+    "Share this article with your friends and family.",
+]
+
+
+def test_markup_and_line_rules_share_one_budget() -> None:
+    """The box alone and the lines alone are under the budget; together they are over it, so
+    neither goes: the box is put back before extraction and the page is counted."""
+    prose = PROSE["en"][:2]
+    story = [prose[0], *BUDGET_LINES, prose[1]]
+    alone = [
+        (f"<p>{prose[0]}</p>{BUDGET_BOX}<p>{prose[1]}</p>", prose),
+        ("".join(f"<p>{line}</p>" for line in story), prose),
+    ]
+    for body, text in alone:
+        article = extract_article(page(body), URL, min_words=0)
+        assert article is not None and not article.guard_held
+        assert article.text.splitlines() == text
+    both = f"<p>{prose[0]}</p>{BUDGET_BOX}" + "".join(f"<p>{line}</p>" for line in story[1:])
+    article = extract_article(page(both), URL, min_words=0)
+    assert article is not None and article.guard_held and article.boilerplate == []
+    assert all(line in article.text for line in BUDGET_LINES)
+    assert "morning briefing from our city desk" in article.text
+
+
+def test_filter_counts_the_markup_rules_words_in_the_budget() -> None:
+    lines = [*PROSE["en"][:2], *BUDGET_LINES]
+    assert not filter_paragraphs(lines).held
+    held = filter_paragraphs(lines, markup_words=25)
+    assert held.held and held.kept == lines and held.removed == []
+    forced = filter_paragraphs(["Buses for three districts", *lines], hold=True,
+                               title="Buses for three districts")
+    assert forced.held and forced.kept == lines  # structural rules still act
+    assert forced.removed == ["headline: Buses for three districts"]
+
+
+def test_pruned_elements_are_put_back_where_they_were() -> None:
+    html = page(
+        f'text <div class="share">Share</div>tail one <p>{PROSE["en"][0]}</p>'
+        f'<div class="ad-slot">Ad</div>tail two{BUDGET_BOX}<aside class="related">x</aside>end'
+    )
+    tree = lxml_html.fromstring(html)
+    before = lxml_html.tostring(tree)
+    pruned = prune_tree(tree)
+    assert len(pruned.removed) == 4 and pruned.words > 0
+    assert "tail one" in tree.text_content() and "Share" not in tree.text_content()
+    pruned.restore()
+    assert lxml_html.tostring(tree) == before
+    assert pruned.removed == [] and pruned.words == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "rule"),
+    [
+        ("en", "Follow The Daily Courier on Instagram and TikTok for updates from the newsroom.",
+         "follow"),
+        ("en", "Like what you read? Follow us on Facebook, X and LinkedIn.", "follow"),
+        ("en", "Join our readers' Facebook group to talk about the week's stories.", "follow"),
+        ("de", "Folgen Sie uns auf Instagram, Facebook und WhatsApp.", "share"),
+        ("en", "Back to blog", "nav"),
+        ("en", "Table of Contents", "nav"),
+        ("en", "Book a demo", "cta"),
+        ("en", "As an affiliate partner, we earn from qualifying purchases.", "affiliate"),
+        ("en", "Products are picked by our writers. Sales made through our links may earn us a "
+         "commission.", "affiliate"),
+        ("en", "This newsletter is funded by readers like you.", "subscribe"),
+        ("en", "Get the print edition every month: 12 issues for £29.", "subscribe"),
+        ("de", "Für die Nutzung dieser Inhalte ist ein Abonnement erforderlich.", "subscribe"),
+        ("de", "Das kostet Zeit und Geld. Sie können das unterstützen: jetzt abonnieren!",
+         "subscribe"),
+        ("de", "Sie wollen mehr? Dann sind Sie beim wöchentlichen Kultur-Newsletter richtig.",
+         "newsletter"),
+        ("es", "¿Quieres compartir tu suscripción con otra persona de tu casa?", "subscribe"),
+        ("en", "Cloud costs explained for small teams (Sponsored)", "ad"),
+        ("en", "Enjoy the Morning Brief? Tell your friends and earn rewards.", "newsletter"),
+        ("en", "Written by Maria Lopez", "credit"),
+    ],
+)
+def test_generic_calls_to_action_and_disclosures_go(lang: str, line: str, rule: str) -> None:
+    prose = PROSE[lang if lang in PROSE else "en"]
+    result = filter_paragraphs([prose[0], line, prose[1]])
+    assert result.kept == [prose[0], prose[1]]
+    assert result.removed == [f"{rule}: {line}"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a story sentence that names affiliate links without disclosing a commission of its own
+        "Streamers with 50 followers can run ads, use affiliate links and receive virtual tips.",
+        # a reporting sentence on social networks
+        "The ministry said it would follow the debate on Facebook and X closely this week.",
+        "The band's 12 issues of the fanzine sold for £5 each, the organisers said.",
+    ],
+)
+def test_reporting_on_affiliates_and_social_networks_stays(line: str) -> None:
+    prose = PROSE["en"]
+    assert kept([prose[0], line, prose[1]]) == [prose[0], line, prose[1]]
+
+
+def test_reading_time_goes_above_the_story_only() -> None:
+    prose = PROSE["en"]
+    assert kept(["6 min read", *prose]) == prose
+    assert kept([*prose, "6 min read"]) == [*prose, "6 min read"]

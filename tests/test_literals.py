@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines import boilerplate
-from pipelines.literals import _best, _needs, hint
+from pipelines.literals import _best, _needs, first_chars, hint
 from pipelines.literals import _parser as parser
 
 HINTED = {
@@ -69,6 +69,8 @@ def test_hint_allows_every_line_its_pattern_matches(concept, data):
     if pattern.search(line):
         assert boilerplate.PHRASE[concept].hint.allows(line), (concept, line)
         assert boilerplate.PHRASE[concept].search(line)
+        # the filter lowers a line once for every concept, unless it holds an odd character
+        assert boilerplate.PHRASE[concept].search(line, boilerplate._lowered(line)), line
 
 
 def test_case_folding_beyond_str_lower_goes_to_the_pattern():
@@ -88,3 +90,39 @@ def test_case_folding_beyond_str_lower_goes_to_the_pattern():
     newsletter = boilerplate.PHRASE["newsletter"]
     assert newsletter.search("Delivered straight to your \u0130NBOX every day")
     assert boilerplate.PHRASE["subscribe"].search("Please \u017fubscribe now")
+
+
+ANCHORED = {
+    concept: phrases.anchored
+    for concept, phrases in boilerplate.PHRASE.items()
+    if phrases.anchored is not None
+}
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"subscribe\b", {"s"}),
+    (r"(?:jetzt )?abonnieren", {"j", "a"}),
+    (r"\W*\d+ min read", None),  # a category: any character
+    (r"[a-c]x|d", {"a", "b", "c", "d"}),
+    (r"(?:ab)?", None),  # may match nothing
+    (r"\bsign up", {"s"}),
+])
+def test_first_characters_of_a_pattern(pattern, expected):
+    found = first_chars(pattern)
+    assert (None if found is None else set(found)) == expected
+
+
+@pytest.mark.parametrize("concept", sorted(ANCHORED))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_anchored_patterns_are_tried_on_every_line_they_match(concept, data):
+    """A line tries only the anchored patterns its first character may start: never fewer
+    than match it, in any case, with odd characters that IGNORECASE matches to ASCII."""
+    pattern = ANCHORED[concept]
+    line = data.draw(st.from_regex(pattern, fullmatch=True)) + data.draw(_NOISE)
+    line = data.draw(st.sampled_from([line, line.upper(), line.title(), line.swapcase()]))
+    if pattern.match(line):
+        assert boilerplate.PHRASE[concept].search(line), (concept, line)
+    for odd in "\u017f\u212a\u0130":  # long s, Kelvin, dotted I
+        if pattern.match(odd + line[1:]):
+            assert boilerplate.PHRASE[concept].search(odd + line[1:]), (concept, odd, line)
