@@ -333,19 +333,21 @@ def test_concurrent_shards_store_each_article_once(rebuilt, scrapy_cmd, tmp_path
 
 def test_a_shard_killed_and_run_again_gives_the_rows_of_one_run(rebuilt, scrapy_cmd, tmp_path):
     """kill -9 of a shard once it stored an article (one row a file): its claims lapse, the
-    rerun stores the rest, nothing twice; with the other shard, the rows of one unsharded run."""
+    rerun stores the rest, nothing twice; with the other shard, the rows of one unsharded run.
+    One page extracted at a time and a one-page log pipe: the shard is still at work when the
+    test reads that it stored its first row."""
     crawl, dest, _ = rebuilt
     archive = tmp_path / "archive"
     archive.mkdir()
     for n, path in enumerate(warc_files([crawl.output]) * 4):  # work left after the first row
         shutil.copyfile(path, archive / _named_for((n % 2 + 1, 2), n))
     shards, sites = tmp_path / "shards", f"sites={crawl.sites_file}"
-    first = ("-a", sites, "-a", "shard=1/2", "-s", "LOG_LEVEL=DEBUG",
+    first = ("-a", sites, "-a", "shard=1/2", "-s", "LOG_LEVEL=DEBUG", "-s", "CONCURRENT_ITEMS=1",
              "-s", "PARQUET_ROWS_PER_GROUP=1", "-s", "PARQUET_ROWS_PER_FILE=1")
     with _running(shards, str(archive), *first, short_leash=True) as proc:
         assert proc.stderr is not None
         for line in proc.stderr:
-            if "wrote 1 rows to" in line and "/articles/" in line:
+            if re.search(r"wrote \d+ rows to \S*/articles/", line):  # the writer may batch
                 proc.kill()
                 break
         proc.communicate(timeout=240)
