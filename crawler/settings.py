@@ -76,7 +76,7 @@ GUARD_ALLOWED_NETWORKS: list[str] = []  # e.g. ["10.20.0.0/16"] for an intranet 
 OUTPUT_DIR = "output"
 SITES_FILE = "sites.toml"
 ITEM_PIPELINES = {
-    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.pool.ExtractPipeline": 100,
     "pipelines.dedup.DedupPipeline": 200,
     "pipelines.parquet.ParquetPipeline": 900,
 }

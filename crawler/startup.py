@@ -3,7 +3,8 @@
 ``start_fork_server`` starts the extraction workers' fork server, which imports the extraction
 code (trafilatura and lxml: half a second) before it forks a worker. Started as the crawl command
 begins, that import runs on another core while Scrapy starts up, instead of holding up the first
-article; ``ExtractPipeline`` forks its workers from the same server. The command modules import
+article; ``ExtractPipeline`` (``pipelines.pool``, which does not import the extraction code itself)
+forks its workers from the same server. The command modules import
 nothing heavy at the top (Scrapy imports every command module before it runs one), so this
 happens right after Scrapy's own imports.
 

@@ -1,4 +1,4 @@
-"""Article extraction: ``extract_article`` (pure, no Scrapy) and the pipeline that runs it.
+"""Article extraction: ``extract_article`` (pure, no Scrapy) and the crawl's worker job.
 
 ``extract_article(html, url)`` is the single entry point that the one-page command
 (``python -m pipelines.extract PAGE.html --url URL``), the benchmarks and any re-extraction use;
@@ -7,30 +7,23 @@ UTF-8 page is parsed from the bytes they received. It parses the page once, lets
 layer prune promo markup, runs trafilatura with one ``Extractor`` built at import time, cleans
 the paragraphs and reads the metadata.
 
-``ExtractPipeline`` runs it in a pebble process pool (one worker per core by default) so that the
-reactor never parses HTML, with a per-page time limit: a worker stuck on a page is killed and
-replaced, the page is recorded as a reject, the crawl goes on.
+``pipelines.pool.ExtractPipeline`` runs ``_extract_job`` in a process pool, off the reactor.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
 import hashlib
 import json
 import logging
-import multiprocessing
-import os
 import re
 import sys
 from copy import copy
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import trafilatura
@@ -41,12 +34,9 @@ from trafilatura.settings import JUSTEXT_LANGUAGES, Extractor
 from trafilatura.xml import xmltotxt
 
 from crawler import memory
-from crawler.items import ArticleRow, Page, Reject
 from crawler.responses import decode_body
-from crawler.startup import FORK_SERVER_PRELOAD
 from pipelines import boilerplate, cascade, metadata, pagekind
 
-EXTRACTOR_VERSION = f"newsclean-0.1+trafilatura-{version('trafilatura')}"
 MIN_WORDS = 40  # below this, a page is a stub, a teaser or a front, not an article
 MAX_LINK_SHARE = 0.5  # above this share of words in links, a page is a list of headlines
 
@@ -361,150 +351,6 @@ def _kind(page: pagekind.PageText | None) -> dict | None:
     if found is None or page is None:
         return None
     return {"kind": found[0], "detail": found[1], "links": page.links}
-
-
-# --------------------------------------------------------------------------- pipeline
-
-@dataclass(frozen=True)
-class ExtractConfig:
-    """``EXTRACT_*`` settings, read once."""
-
-    workers: int
-    timeout: float
-    min_words: int
-    max_tasks_per_worker: int
-    start_method: str = "forkserver"  # how workers start: "forkserver", "spawn" or "fork"
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> ExtractConfig:
-        workers = settings.getint("EXTRACT_WORKERS") or os.cpu_count() or 1
-        timeout = settings.getfloat("EXTRACT_TIMEOUT")
-        method = settings.get("EXTRACT_START_METHOD")
-        if workers < 1 or timeout <= 0:
-            raise ValueError(
-                f"EXTRACT_WORKERS must be >= 1 and EXTRACT_TIMEOUT > 0 "
-                f"(got {workers!r}, {timeout!r})"
-            )
-        if method not in multiprocessing.get_all_start_methods():
-            raise ValueError(f"EXTRACT_START_METHOD must be one of "
-                             f"{multiprocessing.get_all_start_methods()} (got {method!r})")
-        return cls(
-            workers=workers,
-            timeout=timeout,
-            min_words=settings.getint("EXTRACT_MIN_WORDS"),
-            max_tasks_per_worker=settings.getint("EXTRACT_MAX_TASKS_PER_WORKER"),
-            start_method=method,
-        )
-
-
-class ExtractPipeline:
-    """Turn ``Page`` items into ``ArticleRow`` or ``Reject`` items, off the reactor."""
-
-    def __init__(self, crawler: Any, config: ExtractConfig) -> None:
-        self.crawler = crawler
-        self.config = config
-        self.stats = crawler.stats
-        self.pool: Any = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
-        from scrapy.exceptions import NotConfigured
-
-        if not crawler.settings.getbool("EXTRACT_ENABLED"):
-            raise NotConfigured("EXTRACT_ENABLED is off")
-        return cls(crawler, ExtractConfig.from_settings(crawler.settings))
-
-    def open_spider(self) -> None:
-        from pebble import ProcessPool
-
-        context = multiprocessing.get_context(self.config.start_method)
-        if self.config.start_method == "forkserver":  # workers fork from a small process
-            context.set_forkserver_preload(FORK_SERVER_PRELOAD)
-        self.pool = ProcessPool(
-            max_workers=self.config.workers,
-            max_tasks=self.config.max_tasks_per_worker,
-            initializer=_worker_init,
-            context=context,
-        )
-
-    def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.stop()
-            self.pool.join()
-            self.pool = None
-
-    async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Page):
-            return item
-        spider = self.crawler.spider
-        rules = getattr(spider, "rules_for", lambda _site: None)(item.site)
-        zone = getattr(spider, "timezone_for", lambda _site: None)(item.site)
-        future = self.pool.schedule(
-            _extract_job,
-            args=(item.body, item.url, rules, self.config.min_words, item.content_type, zone,
-                  item.probe),
-            timeout=self.config.timeout,
-        )
-        try:
-            found = await asyncio.wrap_future(future)
-        except TimeoutError:
-            return self._reject(item, "extract_timeout", f"over {self.config.timeout:g}s")
-        except Exception as exc:  # a worker crash or a bug on one page must not stop the crawl
-            name = type(exc).__name__
-            return self._reject(item, "extract_error", f"{name}: {exc}"[:500])
-        if found is None or "kind" in found:
-            return self._reject(item, *pagekind.reject_of(found, item.links))
-        self.stats.inc_value("newsclean/extract/articles")
-        if found.get("guard_held"):
-            self.stats.inc_value("newsclean/boilerplate/guard_held")
-        return ArticleRow(
-            row=build_row(item, found, getattr(spider, "crawl_id", None)),
-            aliases=item.aliases,
-            lastmod=item.hints.get("lastmod"),
-        )
-
-    def _reject(self, item: Any, reason: str, detail: str) -> Any:
-        self.stats.inc_value(f"newsclean/extract/{reason}")
-        return Reject(
-            url=item.url,
-            reason=reason,
-            site=item.site,
-            detail=detail,
-            http_status=item.http_status,
-            fetched_at=item.fetched_at,
-        )
-
-
-def build_row(page: Any, found: dict, crawl_id: str | None) -> dict[str, Any]:
-    """Join what was fetched with what was extracted into one ``articles`` row."""
-    from pipelines.schema import SCHEMA_VERSION
-
-    hints = page.hints or {}
-    row = {
-        key: found[key]
-        for key in (
-            "title", "authors", "published_at", "modified_at", "language", "sitename",
-            "description", "tags", "image_url", "text", "word_count", "paywalled",
-            "truncated", "boilerplate", "content_hash",
-        )
-    }
-    row["title"] = row["title"] or hints.get("title")
-    row["published_at"] = row["published_at"] or hints.get("published_at")
-    row["modified_at"] = row["modified_at"] or hints.get("modified_at")
-    row.update(
-        url=page.url,
-        canonical_url=found["canonical_url"] or page.url,
-        site=page.site,
-        domain=urlsplit(page.url).hostname or "",
-        fetched_at=page.fetched_at,
-        http_status=page.http_status,
-        crawl_id=crawl_id or "",
-        extractor_version=EXTRACTOR_VERSION,
-        schema_version=SCHEMA_VERSION,
-        warc_file=getattr(page, "warc_file", None),
-        warc_offset=getattr(page, "warc_offset", None),
-    )
-    return row
 
 
 # --------------------------------------------------------------------------- command

@@ -24,7 +24,6 @@ from pipelines.extract import (
     DATE_PARAMS,
     MIN_WORDS,
     OPTIONS,
-    ExtractPipeline,
     _body,
     extract_article,
     has_words,
@@ -33,6 +32,7 @@ from pipelines.extract import (
     parse_html,
     word_count,
 )
+from pipelines.pool import ExtractPipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_57e285136f2357c0.page.html"

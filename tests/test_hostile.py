@@ -47,7 +47,7 @@ from crawler.guard import (
     refusal,
 )
 from crawler.items import Page, Reject
-from pipelines import extract
+from pipelines import extract, pool
 
 # Bounds this test holds the crawl to (2 cores; most of the time is the timeouts the corpus
 # provokes: 2 s downloads retried twice, 10 s extraction limit).
@@ -407,9 +407,9 @@ def test_a_worker_that_dies_or_hangs_is_replaced_and_nothing_else_is_lost(monkey
     stats = SimpleNamespace(inc_value=lambda *a, **k: None)
     crawler = SimpleNamespace(stats=stats, spider=SimpleNamespace(crawl_id="t", rules_for=None))
     crawler.spider.rules_for = lambda _site: None
-    config = extract.ExtractConfig(workers=2, timeout=2.0, min_words=40, max_tasks_per_worker=50,
-                                   start_method="fork")  # forked workers see the monkeypatch
-    pipeline = extract.ExtractPipeline(crawler, config)
+    config = pool.ExtractConfig(workers=2, timeout=2.0, min_words=40, max_tasks_per_worker=50,
+                                start_method="fork")  # forked workers see the monkeypatch
+    pipeline = pool.ExtractPipeline(crawler, config)
 
     def item(name: str) -> Page:
         return Page(url=f"http://127.0.0.1/{name}", site="s", body=corpus.page(name),

@@ -87,6 +87,23 @@ def test_command_modules_import_nothing_heavy():
     assert _probe(_COMMANDS_PROBE).split() == ["False", "False", "False"]
 
 
+_REACTOR_PROBE = """
+import sys
+from scrapy.utils.misc import load_object
+from crawler import settings
+for path in [*settings.ITEM_PIPELINES, *settings.DOWNLOADER_MIDDLEWARES, *settings.EXTENSIONS]:
+    load_object(path)
+import crawler.spiders.news, crawler.replay
+print(*(n in sys.modules for n in ("trafilatura", "pipelines.boilerplate", "pipelines.extract")))
+"""
+
+
+def test_the_reactors_process_does_not_load_the_extraction_code():
+    """Every component the crawl loads, and both spiders: trafilatura and the boilerplate layer
+    are the workers' (their fork server preloads them), not the reactor's."""
+    assert _probe(_REACTOR_PROBE).split() == ["False", "False", "False"]
+
+
 _ORDER_PROBE = """
 import sys
 from scrapy.cmdline import execute
