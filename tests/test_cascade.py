@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from conftest import load_bench_script
 from lxml.html import tostring
 from trafilatura import core
 from trafilatura.external import try_readability
@@ -25,15 +26,9 @@ BENCH = ROOT.parent / "shared" / "bench"
 
 
 def _pages() -> list[tuple[Path, str]]:
-    """Every 4th page of aeb-dev and news-dev: 52 real pages, a few seconds each way."""
-    pages = []
-    truth = json.loads((BENCH / "aeb-dev" / "ground-truth.json").read_text())
-    for key in sorted(truth)[::4]:
-        pages.append((BENCH / "aeb-dev" / "html" / f"{key}.html.gz", truth[key]["url"]))
-    for meta in sorted((BENCH / "news-dev").glob("*.meta.json"))[::4]:
-        name = meta.name.removesuffix(".meta.json")
-        pages.append((BENCH / "news-dev" / f"{name}.html.gz", json.loads(meta.read_text())["url"]))
-    return pages
+    """Every 4th page of aeb-dev and news-dev (bench/extraction.py's loader): 52 real pages."""
+    sets = load_bench_script("extraction").load_sets(("aeb-dev", "news-dev"), BENCH)
+    return [(case.path, case.url) for cases in sets.values() for case in cases[::4]]
 
 
 PAGES = _pages() if BENCH.is_dir() else []
