@@ -159,6 +159,11 @@ def install(core: ModuleType | None = None, *, trafilatura_version: str | None =
     return True
 
 
+def active() -> bool:
+    """Whether the calls made now are inside ``shortcut()``."""
+    return _ACTIVE.get()
+
+
 @contextmanager
 def shortcut() -> Iterator[None]:
     """Let the installed shortcut act for the trafilatura calls made inside the block."""

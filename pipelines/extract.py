@@ -35,7 +35,7 @@ from trafilatura.xml import xmltotxt
 
 from crawler import memory
 from crawler.responses import decode_body
-from pipelines import boilerplate, cascade, metadata, pagekind
+from pipelines import boilerplate, cascade, metadata, pagekind, selectors
 
 MIN_WORDS = 40  # below this, a page is a stub, a teaser or a front, not an article
 MAX_LINK_SHARE = 0.5  # above this share of words in links, a page is a list of headlines
@@ -45,6 +45,7 @@ MAX_LINK_SHARE = 0.5  # above this share of words in links, a page is a list of 
 # full one finds nothing (``main_text``). Metadata is read separately, only for pages that pass.
 OPTIONS = Extractor(output_format="txt", fast=True, comments=False, tables=True)
 CASCADE_SHORTCUT = cascade.install()  # readability skipped where it cannot change the text
+SELECTORS = selectors.install()  # trafilatura's regex XPaths without a Python call per element
 FULL = Extractor(output_format="txt", fast=False, comments=False, tables=True)
 DATE_PARAMS = {
     "extensive_search": True,

@@ -1,5 +1,6 @@
-"""The readability shortcut (``pipelines.cascade``): the same text as trafilatura's plain default
-cascade, on real pages, and the plain path when the shortcut cannot be installed."""
+"""The readability shortcut (``pipelines.cascade``) and the mirrored XPaths
+(``pipelines.selectors``): the same text as trafilatura's plain default cascade, on real pages,
+and the plain path when the shortcut cannot be installed."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from trafilatura import core
 from trafilatura.external import try_readability
 
 from pipelines import cascade
-from pipelines.extract import CASCADE_SHORTCUT, extract_article, parse_html
+from pipelines.extract import CASCADE_SHORTCUT, SELECTORS, extract_article, parse_html
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
@@ -35,8 +36,8 @@ PAGES = _pages() if BENCH.is_dir() else []
 _PLAIN = """
 import gzip, json, sys
 from dataclasses import asdict
-from pipelines.extract import CASCADE_SHORTCUT, extract_article
-assert not CASCADE_SHORTCUT
+from pipelines.extract import CASCADE_SHORTCUT, SELECTORS, extract_article
+assert not CASCADE_SHORTCUT and not SELECTORS
 out = []
 for path, url in json.load(sys.stdin):
     article = extract_article(gzip.decompress(open(path, "rb").read()), url, min_words=0)
@@ -53,7 +54,7 @@ def _as_json(article) -> dict | None:
 def test_the_shortcut_gives_the_plain_cascades_text_on_real_pages():
     """Every field equal to the plain cascade's (run in a process where the shortcut is off by
     ``NEWSCLEAN_PLAIN_CASCADE=1``, the fallback path), and readability skipped on some pages."""
-    assert CASCADE_SHORTCUT, "installed for the pinned trafilatura"
+    assert CASCADE_SHORTCUT and SELECTORS, "installed for the pinned trafilatura"
     before = cascade.SKIPPED["readability"]
     ours = [
         _as_json(extract_article(gzip.decompress(path.read_bytes()), url, min_words=0))
