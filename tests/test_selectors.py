@@ -5,6 +5,7 @@ plain XPaths wherever the mirror does not apply."""
 from __future__ import annotations
 
 import gzip
+import importlib
 import types
 from copy import deepcopy
 from pathlib import Path
@@ -21,7 +22,7 @@ from pipelines.extract import FULL, SELECTORS, parse_html
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
 MIRRORED = [
-    "BODY_XPATH[0]", "DISCARD_IMAGE_ELEMENTS[0]", "OVERALL_DISCARD_XPATH[0]",
+    "BASIC_CLEAN_XPATH", "BODY_XPATH[0]", "DISCARD_IMAGE_ELEMENTS[0]", "OVERALL_DISCARD_XPATH[0]",
     "OVERALL_DISCARD_XPATH[1]", "RAW_TREE_PRUNE_XPATH[0]", "RAW_TREE_PRUNE_XPATH[1]",
     "REMOVE_COMMENTS_AND_LISTS_XPATH[0]", "TEASER_DISCARD_XPATH[0]",
 ]
@@ -32,6 +33,7 @@ def _installed() -> list[selectors.Selector]:
         core.REMOVE_COMMENTS_AND_LISTS_XPATH + core.RAW_TREE_PRUNE_XPATH
         + main_extractor.OVERALL_DISCARD_XPATH + main_extractor.BODY_XPATH
         + main_extractor.TEASER_DISCARD_XPATH + main_extractor.DISCARD_IMAGE_ELEMENTS
+        + [importlib.import_module("trafilatura.baseline").BASIC_CLEAN_XPATH]
     )
     return [expression for expression in lists if isinstance(expression, selectors.Selector)]
 
@@ -93,6 +95,10 @@ TRAPS = [
     '<div><div class="post-body">a</div><div class="post-body">b</div></div>'
     '<section><article class="entry">c</article><div class="article-body">d</div></section>',
     '<div class="Teaser">a</div><p id="xteaserx">b</p><span class="caption">c</span>',
+    # trafilatura's basic cleaning: tags, a footer div by its first of class / id, case ignored
+    '<div class="x" id="footer">a</div><div id="footer" class="x">b</div><svg><g>c</g></svg>'
+    '<aside>d</aside><div class="Cookie-Banner">e</div><p id="ONETRUST-x">f</p>'
+    "<template>g</template>",
     '<div role="Navigation">a</div><div data-lp-replacement-content="">b</div>'
     '<div aria-hidden="true" style="display: none">c</div><p class="">d</p><p>e</p>',
 ]
@@ -112,7 +118,8 @@ def test_outside_the_shortcut_trafilaturas_own_xpath_answers():
     xpath = core.RAW_TREE_PRUNE_XPATH[0].xpath
     spec = selectors._SPECS[("RAW_TREE_PRUNE_XPATH", 0)]
     refusing = selectors.Selector(
-        xpath, selectors.Spec(spec.template, spec.tags, lambda element, rx: False), ["x"] * 4
+        xpath, selectors.Spec(spec.template, spec.tags, lambda element, rx: False),
+        [("x", "")] * 4,
     )
     tree = _page(TRAPS[4])
     assert len(refusing(tree)) == 2 == len(xpath(tree))
@@ -124,9 +131,15 @@ def test_a_changed_expression_keeps_its_xpath():
     template = selectors._SPECS[("RAW_TREE_PRUNE_XPATH", 0)].template
     path = core.RAW_TREE_PRUNE_XPATH[0].path
     assert selectors.patterns_of(path, template) == [
-        "mvp-post-add-(?:box|wrap)|infinite-?scroll", "mvp-post-add-(?:box|wrap)|infinite-?scroll",
-        "mvp-post-add-(?:box|wrap)", "mvp-post-add-(?:box|wrap)",
+        ("mvp-post-add-(?:box|wrap)|infinite-?scroll", ""),
+        ("mvp-post-add-(?:box|wrap)|infinite-?scroll", ""),
+        ("mvp-post-add-(?:box|wrap)", ""), ("mvp-post-add-(?:box|wrap)", ""),
     ]
+    clean = importlib.import_module("trafilatura.baseline").BASIC_CLEAN_XPATH
+    clean_template = selectors._SPECS[("BASIC_CLEAN_XPATH", None)].template
+    flagged = selectors.patterns_of(clean.path, clean_template)
+    assert flagged and all(flags == "i" for _, flags in flagged)
+    assert selectors.patterns_of(clean.path.replace(", 'i')", ")"), clean_template) is None
     # a vocabulary change is followed (the patterns are read), a change of logic is not
     assert selectors.patterns_of(path.replace("infinite-?scroll", "endless"), template)
     assert selectors.patterns_of(path.replace("not(.//h1)", "not(.//h2)"), template) is None
