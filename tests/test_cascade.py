@@ -85,7 +85,30 @@ def test_the_bound_is_never_below_readabilitys_or_the_page_texts_length():
         text = " ".join(tostring(found, method="text", encoding="utf-8").decode().split())
         assert len(text) <= bound, path.name
         assert len(core.html2txt.__wrapped__(tree)) <= bound, path.name
+        # readability's own bound: less what it drops before reading (``unlikely``)
+        assert len(text) <= cascade.text_bound(tree, cascade.unlikely(tree)) <= bound, path.name
 
+
+def test_the_readability_bound_takes_away_each_dropped_text_once():
+    """Scripts inside a dropped sidebar, a comment box inside a dropped footer, a frame, a video:
+    the bound stays above readability's text and no text is taken away twice."""
+    story = "<p>" + "The council voted on the harbour plan, and the crews objected. " * 8 + "</p>"
+    page = parse_html(
+        "<html><body><div class='sidebar'><script>" + "var x = 1; " * 400 + "</script>"
+        "<p>Most read: more stories from the coast, every day.</p></div>"
+        "<div class='footer'><div class='comments'><p>" + "A reader wrote. " * 30 + "</p></div>"
+        "</div><fencedframe><p>an ad</p></fencedframe>"
+        f"<div class='article-content'>{story}{story}"
+        "<iframe src='https://www.youtube.com/embed/x'></iframe></div></body></html>"
+    )
+    dropped = cascade.unlikely(page)
+    assert [e.get("class") or e.tag for e in dropped] == ["fencedframe", "sidebar", "footer"]
+    found = try_readability(page.__copy__())
+    text = " ".join(tostring(found, method="text", encoding="utf-8").decode().split())
+    tight = cascade.text_bound(page, dropped)
+    assert len(text) <= tight < cascade.text_bound(page)
+    article = page.find("body/div[@class='article-content']")
+    assert tight >= len(" ".join("".join(article.itertext()).split()))
 
 def test_short_or_unclean_or_table_texts_go_to_the_plain_comparison():
     options = types.SimpleNamespace(focus="balanced", min_extracted_size=250)
