@@ -33,9 +33,10 @@ import socket
 import threading
 import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from http import HTTPStatus
 from importlib.metadata import version
 from pathlib import Path
@@ -66,7 +67,7 @@ logger = logging.getLogger(__name__)
 ARCHIVE_DIR = "warc"  # under OUTPUT_DIR
 SUFFIX = ".warc.gz"
 OPEN_SUFFIX = ".open"  # a file still being written: ``.<name>.open``, hidden from readers
-META_KEY = "newsclean_warc"  # request.meta: (warc_file, warc_offset, WARC-Date) of the response
+META_KEY = "newsclean_warc"  # request.meta: (the write's Future, WARC-Date) of the response
 _DROPPED = {"content-length", "transfer-encoding", "content-encoding"}
 HINTS_TYPE = "application/json"  # Content-Type of the metadata record of a page's hints
 HINTS_MAX_BYTES = 64 * 1024  # a metadata record larger than this is not one of ours
@@ -373,13 +374,15 @@ class ArchiveMiddleware:
 
     It sits after ``HttpCompressionMiddleware`` (590) so that it sees the body decompressed, as
     the extractor does, and before the meta-refresh middleware (580). Records are built and
-    compressed in a thread: the reactor only copies headers."""
+    compressed in a thread: the reactor only copies headers and hands the exchange over; it does
+    not wait for the write (``ArchivePointers`` waits, for the pages that need its place)."""
 
     def __init__(self, crawler: Any, config: ArchiveConfig) -> None:
         self.crawler = crawler
         self.config = config
         self.stats = crawler.stats
         self.writer: WarcFileWriter | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
         # One thread builds, compresses and writes the records: the writer appends under a lock
         # anyway, and one thread keeps one malloc arena (a pool of threads each grew its own).
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
@@ -399,6 +402,7 @@ class ArchiveMiddleware:
             logger.info("completed %s, which a killed run left open", path)
         self.stats.set_value("newsclean/archive/recovered_files", len(recovered))
         spider = self.crawler.spider
+        self.loop = asyncio.get_running_loop()
         self.writer = WarcFileWriter(
             self.config.output_dir, f"crawl_date={spider.started_at:%Y-%m-%d}",
             spider.crawl_id, self.config.max_bytes, self.config.gzip_level,
@@ -406,29 +410,38 @@ class ArchiveMiddleware:
 
     async def spider_closed(self) -> None:
         if self.writer is not None:
-            await self._in_thread(self.writer.close)
+            await self._in_thread(self.writer.close)  # after the writes handed over before
             self.stats.set_value("newsclean/archive/files", len(self.writer.files))
+            self.stats.set_value("newsclean/archive/bytes", self.writer.bytes)
         self.executor.shutdown(wait=False)
 
     async def _in_thread(self, fn: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
+    def _written(self, url: str, written: Future) -> None:
+        """(in the writer's thread) Log the record's place; a write that failed (disk full,
+        read-only...) stops the run, on the reactor: what follows would not be archived."""
+        if (exc := written.exception()) is None:
+            logger.debug("Archived %s (%s at %d)", url, *written.result())
+        elif self.loop is not None:
+            self.loop.call_soon_threadsafe(
+                store_failed, self.crawler, OSError(f"cannot write the WARC archive: {exc}"))
+
     def wanted(self, response: Response) -> bool:
         return self.config.discovery or is_html(response)
 
-    async def process_response(self, request: Request, response: Response) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Hand the exchange to the writer's thread and pass the response on at once (awaiting
+        each write here cost the reactor a wake-up a page)."""
         if self.writer is None or not response.body or not self.wanted(response):
             request.meta.pop(META_KEY, None)  # a retry's copy of the meta must not point back
             return response
         exchange = exchange_of(request, response)
-        try:
-            where = await self._in_thread(self.writer.write, exchange)
-        except OSError as exc:  # disk full, read-only: the run stops as an output error
-            store_failed(self.crawler, OSError(f"cannot write the WARC archive: {exc}"))
-            return response
-        request.meta[META_KEY] = (*where, exchange.date)
+        written = self.executor.submit(self.writer.write, exchange)
+        written.add_done_callback(partial(self._written, exchange.url))
+        request.meta[META_KEY] = (written, exchange.date)
         self.stats.inc_value("newsclean/archive/responses")
-        self.stats.set_value("newsclean/archive/bytes", self.writer.bytes)
+        self.stats.set_value("newsclean/archive/bytes", self.writer.bytes)  # those written
         return response
 
 
@@ -443,21 +456,34 @@ class ArchivePointers:
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
         for item in result:
-            yield _point(item, response)
+            if (pending := _pending(item, response)) is not None:
+                _point(item, pending)  # waits for the write (the async path below does not)
+            yield item
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         async for item in result:
-            yield _point(item, response)
+            if (pending := _pending(item, response)) is not None:
+                if not pending[0].done():
+                    with contextlib.suppress(Exception):  # a failed write: _point says it
+                        await asyncio.wrap_future(pending[0])
+                _point(item, pending)
+            yield item
 
 
-def _point(item: Any, response: Response) -> Any:
-    """The record's place, and its ``WARC-Date`` as the page's ``fetched_at`` (a re-extraction
-    reads that date back: the same row either way)."""
-    if isinstance(item, Page) and META_KEY in response.meta:
-        item.warc_file, item.warc_offset, item.fetched_at = response.meta[META_KEY]
-    return item
+def _pending(item: Any, response: Response) -> tuple[Future, datetime] | None:
+    """The write of the response of a ``Page``, and the response's ``WARC-Date``."""
+    return response.meta.get(META_KEY) if isinstance(item, Page) else None
+
+
+def _point(page: Page, pending: tuple[Future, datetime]) -> None:
+    """The record's place once it is written (none if the write failed: the run stops), and
+    its ``WARC-Date`` as the page's ``fetched_at`` (a re-extraction reads that date back: the
+    same row either way)."""
+    written, page.fetched_at = pending
+    if written.exception() is None:
+        page.warc_file, page.warc_offset = written.result()
 
 
 # --------------------------------------------------------------------------- reading
