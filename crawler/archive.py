@@ -15,8 +15,9 @@ The payload is the body as the extractor saw it: a body Scrapy decompressed is s
 ``Transfer-Encoding`` and the original ``Content-Length`` are kept as ``X-Archive-Orig-*`` headers
 and ``Content-Length`` gives the stored length. warcio builds the records and their digests.
 
-``ArchiveMiddleware`` (downloader) writes; ``ArchivePointers`` (spider) copies each record's place,
-``(warc_file, warc_offset)``, into the ``Page`` items of its response. ``read_captures`` reads the
+``ArchiveMiddleware`` (downloader) hands each exchange to the writer's thread without waiting;
+``ArchivePointers`` (spider) copies each record's place, ``(warc_file, warc_offset)``, into the
+``Page`` items of its response once the record is written. ``read_captures`` reads the
 responses of any WARC file back, other tools' included (chunked and compressed payloads decoded),
 with the hints of their ``metadata`` records.
 """
