@@ -7,16 +7,19 @@ reader accepts, and the next run completes the killed run's file and archives wh
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gzip
 import io
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pyarrow as pa
@@ -29,6 +32,8 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.archive import (
     ARCHIVE_DIR,
+    META_KEY,
+    ArchivePointers,
     BrokenWarc,
     Capture,
     Exchange,
@@ -41,6 +46,7 @@ from crawler.archive import (
     recover_open_files,
     warc_files,
 )
+from crawler.items import Page
 from crawler.urls import canonicalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -201,6 +207,51 @@ def test_a_response_is_stored_as_the_extractor_saw_it():
     assert headers["X-Archive-Orig-Transfer-Encoding"] == "chunked"
     assert headers["X-Archive-Orig-Content-Length"] == "20"
     assert ("Host", "127.0.0.1:8000") in exchange.request_headers
+
+
+def _written_page(written: Future, date: datetime) -> tuple[HtmlResponse, Page]:
+    """A response whose record is being written (as the middleware leaves it) and its Page."""
+    request = Request("http://127.0.0.1:8000/a.html", meta={META_KEY: (written, date)})
+    response = HtmlResponse(request.url, body=b"<html></html>", request=request)
+    return response, Page(url=request.url, site="s", body=response.body, http_status=200,
+                          fetched_at=datetime(2000, 1, 1, tzinfo=UTC))
+
+
+def test_a_page_waits_for_its_record_and_a_failed_write_leaves_no_pointer():
+    """The middleware does not wait for a write; ArchivePointers holds the Page until its
+    record is in the file. A failed write (the run stops) leaves the page without a place."""
+    date = datetime.now(UTC)
+
+    async def points(written: Future, finish: Any) -> tuple[Page, list[Any]]:
+        response, page = _written_page(written, date)
+
+        async def output() -> AsyncIterator[Any]:
+            yield "not a page"
+            yield page
+
+        async def collect() -> list[Any]:
+            mw = ArchivePointers()
+            return [item async for item in mw.process_spider_output_async(response, output())]
+
+        task = asyncio.ensure_future(collect())
+        for _ in range(5):  # let it run up to the wait for the write
+            await asyncio.sleep(0)
+        assert not task.done() and page.warc_file is None
+        threading.Thread(target=finish, args=(written,)).start()  # as the writer's thread
+        return page, await task
+
+    page, items = asyncio.run(points(Future(), lambda f: f.set_result(("warc/x.warc.gz", 77))))
+    assert items == ["not a page", page]
+    assert (page.warc_file, page.warc_offset, page.fetched_at) == ("warc/x.warc.gz", 77, date)
+    page, items = asyncio.run(points(Future(), lambda f: f.set_exception(OSError("disk full"))))
+    assert items[1] is page and page.fetched_at == date
+    assert page.warc_file is None and page.warc_offset is None
+
+    done: Future = Future()  # the plain-generator path: the write already done
+    done.set_result(("warc/y.warc.gz", 5))
+    response, page = _written_page(done, date)
+    assert list(ArchivePointers().process_spider_output(response, [page])) == [page]
+    assert (page.warc_file, page.warc_offset) == ("warc/y.warc.gz", 5)
 
 
 def test_a_file_left_open_is_cut_to_its_last_whole_record(tmp_path: Path):
@@ -371,8 +422,8 @@ def test_kill_9_leaves_readable_files_and_the_rerun_archives_the_rest(slow_site,
                           stderr=subprocess.STDOUT, text=True) as proc:
         try:
             assert proc.stdout is not None
-            for line in proc.stdout:  # Scrapy logs "Crawled" once every middleware has seen it
-                if "Crawled (200)" in line and "story-number-" in line:
+            for line in proc.stdout:  # "Archived": the record is in the file
+                if "Archived" in line and "story-number-" in line:
                     crawled.add(line.split("story-number-")[1][:1])
                 if crawled == {"1", "2", "3"}:
                     break
