@@ -85,6 +85,14 @@ def test_crawl_exits_zero(crawled):
     assert crawled.returncode == 0, crawled.log
 
 
+def test_the_crawl_ends_with_its_summary_and_nothing_after_it(crawled):
+    """The summary line is the last thing a crawl prints: no warning on the way out (DuckDB's
+    bindings report "leaked instances" when the exit freezes the heap after the health check)."""
+    lines = crawled.stderr.rstrip("\n").splitlines()
+    assert lines[-1].startswith("newsclean: OK"), lines[-5:]
+    assert "leaked" not in crawled.stderr
+
+
 def test_no_console_into_the_crawl(crawled):
     """Neither Scrapy's telnet console nor its remote control (runs code sent over HTTP)."""
     assert "Enabled extensions" in crawled.stderr
