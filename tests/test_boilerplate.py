@@ -681,3 +681,62 @@ def test_reading_time_goes_above_the_story_only() -> None:
     prose = PROSE["en"]
     assert kept(["6 min read", *prose]) == prose
     assert kept([*prose, "6 min read"]) == [*prose, "6 min read"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "rule"),
+    [
+        ("en", "NOEL CELIS/AFP via Getty Images", "credit"),
+        ("de", "(Quelle: APA/sda/dpa)", "credit"),
+        ("de", "Externer Inhalt nicht verfügbar", "consent"),
+        ("de", "Fehler gefunden? Jetzt melden.", "share"),
+        ("de", "Bitte markieren Sie die Wörter im Text. Mit zwei Klicks melden Sie den Fehler der "
+         "Redaktion.", "share"),
+        ("en", "Got a story? Get in touch with our news team by emailing us at news@paper.example.",
+         "share"),
+        ("en", "For more stories like this, check our news page.", "nav"),
+        ("de", "Wie hat Ihnen dieser Artikel gefallen?", "subscribe"),
+        ("de", "Unabhängiger Journalismus braucht deine Unterstützung.", "subscribe"),
+        ("de", "Testen Sie für zwei Wochen die gedruckte Zeitung. Sie bekommen sie kostenlos in "
+         "Ihren Briefkasten.", "subscribe"),
+        ("en", "Start building today with $300 in free credits.", "subscribe"),
+        ("en", "Fill out the form for a free quote that includes a custom design.", "subscribe"),
+        ("en", "Did you make this recipe? Leave a star rating below.", "subscribe"),
+        ("en", "Get daily National news", "newsletter"),
+        ("en", "We select everything we recommend. Buying through us may earn us a commission.",
+         "affiliate"),
+        ("de", "Folgst du schon 20 Minuten auf Whatsapp?", "follow"),
+    ],
+)
+def test_page_chrome_and_reader_pitches_go(lang: str, line: str, rule: str) -> None:
+    prose = PROSE[lang if lang in PROSE else "en"]
+    result = filter_paragraphs([prose[0], line, prose[1]])
+    assert result.kept == [prose[0], prose[1]]
+    assert result.removed == [f"{rule}: {line}"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # story sentences that hold the same words as a credit, a form or a pitch
+        "The pictures of the flood were distributed to newspapers via Getty Images.",
+        "The council asked residents to fill out the form by Friday, the mayor said.",
+        "Lawmakers said the ministry would talk to our experts next week.",
+        "The law took effect on January 22nd, 2019, after a long debate in parliament.",
+    ],
+)
+def test_story_sentences_like_chrome_stay(line: str) -> None:
+    prose = PROSE["en"]
+    assert kept([prose[0], line, prose[1]]) == [prose[0], line, prose[1]]
+
+
+@pytest.mark.parametrize("related", ["Czytaj więcej", "Weiterführende Links"])
+def test_related_headings_of_more_languages_go(related: str) -> None:
+    prose = PROSE["de"]
+    result = filter_paragraphs([prose[0], related, "Ein anderer Artikel", prose[1]])
+    assert result.kept == [prose[0], prose[1]]
+
+
+def test_a_dated_title_line_goes_at_the_top_only() -> None:
+    prose = PROSE["en"]
+    assert kept(["| Backup Strategy | January 22nd, 2019 |", *prose]) == prose
