@@ -12,8 +12,9 @@ makes a promo:
   a ``keep_selectors`` match, is never removed; what it removes can be put back
   (``Pruned.restore``).
 * ``filter_paragraphs`` works on extracted paragraphs: headline repeated at the top, exact
-  repeats, short calls to action and page chrome, promo blocks, related-article lists, bios, and
-  the paywall tail (cut from its first line to the end, which flags the article truncated).
+  repeats, short calls to action and page chrome, promo blocks, related-article lists, lists of
+  teasers (their headlines the texts of the page's links), bios, and the paywall tail (cut from
+  its first line to the end, which flags the article truncated).
   Guard: a sentence that reports (said, per cent, million ...) is news, not a promo.
 * One budget per page for both: what the markup rules removed (its paragraph words, counted
   before extraction) and what the line rules choose, together, may be at most ``BUDGET`` of the
@@ -27,7 +28,7 @@ Everything removed is returned as ``"rule: text"`` lines for the ``boilerplate``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -153,6 +154,7 @@ _SOUTHEAST_ASIAN = re.compile(f"[{_SEA}]")
 _LIST_MARK = re.compile(r"^(?:[-–—•*·>|]+|\d{1,2}[.)])\s+")
 _END_PUNCT = re.compile(r"[.!?…:;\"”»)]$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does not end like prose
+_KICKER = re.compile(r"^([^:]{1,60}):\s+(.+)$")
 
 # --------------------------------------------------------------------------- tunables
 
@@ -175,6 +177,8 @@ HEADLINE_MAX_WORDS = 40
 HEADLINE_SIMILAR = 0.8  # share of words a top line shares with the title (or standfirst)
 DATELINE_MAX_WORDS = 15
 TOP_LINES = 4  # headline, standfirst and dateline sit in the first lines, before any prose
+TEASER_KICKER_WORDS = 4  # "Kicker: <headline>": a teaser's kicker is a few words
+TEASER_MIN_WORDS = 5  # ... and its headline, the whole text of a link, at least this many
 REPEAT_MIN_WORDS = 10  # shorter repeats are section heads, separators, interview questions
 BIO_TAIL = 3  # a bio is one of the last lines
 CJK_CHARS_PER_WORD = 2  # Chinese and Japanese words average 1.5-2 characters
@@ -713,6 +717,7 @@ def filter_paragraphs(
     headings: Iterable[str] = (),
     markup_words: int = 0,
     hold: bool = False,
+    links: Collection[str] = (),
 ) -> Filtered:
     """Drop promo / paywall paragraphs from extracted text; flag a paywall tail.
 
@@ -720,9 +725,11 @@ def filter_paragraphs(
     in the extracted body) are kept for callers; a standfirst is part of the story and stays.
     ``markup_words``: what the markup rules removed before extraction (``Pruned.words``), which
     the page budget counts with what the line rules choose; ``hold``: the budget held already,
-    only the structural rules remove.
+    only the structural rules remove. ``links``: the texts of the page's links (whitespace
+    folded), the evidence of a list of teasers (``_teasers``).
     """
     lines = [_norm(p) for p in paragraphs if p and p.strip()]
+    teasers = _teasers(lines, links) if links else frozenset()
     context = _Context(
         lines,
         _key(title or ""),
@@ -760,6 +767,8 @@ def filter_paragraphs(
             rule, in_list = "tags", True
         elif in_list and n_words < BODY_LINE and not _SENTENCE_END.search(line):
             rule = "related"
+        elif index in teasers:
+            rule = "teaser"
         else:
             rule = _line_rule(line, n_words, index, len(lines), lowered)
             if rule is None and in_block and _joins_block(line, n_words):
@@ -776,6 +785,36 @@ def filter_paragraphs(
             out.removed.append(f"promo-block: {out.kept.pop()}")
         out.removed.append(f"{rule}: {line}")
     return _budget(lines, out, markup_words, hold)
+
+
+def _teasers(lines: list[str], links: Collection[str]) -> frozenset[int]:
+    """Indexes of the lines that form lists of teasers for other articles: two or more list
+    items in a row, each "Kicker: <headline>" where the headline is the whole text of one of the
+    page's links, at least ``TEASER_MIN_WORDS`` words that read as a sentence (a word in lower
+    case: not a product's or a place's name), after a kicker of a few words."""
+    found = [_teaser(line, links) for line in lines]
+    return frozenset(
+        index
+        for index, hit in enumerate(found)
+        if hit and ((index and found[index - 1]) or (index + 1 < len(found) and found[index + 1]))
+    )
+
+
+def _teaser(line: str, links: Collection[str]) -> bool:
+    mark = _LIST_MARK.match(line)
+    if mark is None or ":" not in line:
+        return False
+    item = _KICKER.match(line[mark.end() :])
+    if item is None or len(item.group(1).split()) > TEASER_KICKER_WORDS:
+        return False
+    headline = item.group(2)
+    if headline not in links:
+        return False
+    found = headline.split()
+    return (
+        TEASER_MIN_WORDS <= len(found) < BODY_LINE
+        and any(word[:1].islower() for word in found[1:])
+    )
 
 
 def _budget(lines: list[str], out: Filtered, markup_words: int, hold: bool) -> Filtered:

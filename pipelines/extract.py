@@ -184,7 +184,7 @@ def article_of(
     )
     cleaned = boilerplate.filter_paragraphs(
         paragraphs, title=doc.title, rules=rules, description=doc.description, headings=headings,
-        markup_words=pruned.words, hold=pruned.held,
+        markup_words=pruned.words, hold=pruned.held, links=links,
     )
     if cleaned.held and pruned.removed:  # one page budget: the markup rules' removals go back
         pruned.restore()
@@ -195,7 +195,7 @@ def article_of(
         paragraphs, headings = body
         cleaned = boilerplate.filter_paragraphs(
             paragraphs, title=doc.title, rules=rules, description=doc.description,
-            headings=headings, hold=True,
+            headings=headings, hold=True, links=links,
         )
     text = "\n".join(cleaned.kept)
     n_words = word_count(cleaned.kept)

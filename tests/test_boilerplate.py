@@ -740,3 +740,52 @@ def test_related_headings_of_more_languages_go(related: str) -> None:
 def test_a_dated_title_line_goes_at_the_top_only() -> None:
     prose = PROSE["en"]
     assert kept(["| Backup Strategy | January 22nd, 2019 |", *prose]) == prose
+
+
+TEASERS = [
+    ("Verkehr", "Neue Buslinien fahren ab Herbst durch drei Bezirke"),
+    ("Interview", "Warum die Stadt jetzt mehr Fahrer braucht"),
+    ("Haushalt", "Was der Ausbau des Netzes wirklich kostet"),
+]
+
+
+def _list_page(items: list[tuple[str, str]], *, linked: bool) -> str:
+    def item(kicker: str, text: str) -> str:
+        head = f'<a href="/{abs(hash(text))}">{text}</a>' if linked else text
+        return f"<li><strong>{kicker}:</strong> {head}</li>"
+
+    lis = "".join(item(kicker, text) for kicker, text in items)
+    prose = PROSE["de"]
+    return page(f"<p>{prose[0]}</p><ul>{lis}</ul><p>{prose[1]}</p><p>{prose[2]}</p>", lang="de")
+
+
+def test_a_list_of_teasers_for_other_articles_goes() -> None:
+    article = extract_article(_list_page(TEASERS, linked=True), URL, min_words=0)
+    assert article is not None
+    assert all(text not in article.text for _, text in TEASERS)
+    assert all(line in article.text for line in PROSE["de"])
+    assert sum(entry.startswith("teaser: ") for entry in article.boilerplate) == len(TEASERS)
+
+
+@pytest.mark.parametrize(
+    ("items", "linked"),
+    [
+        (TEASERS, False),  # the same lines, not links: the story's own list
+        # a list of picks: each link a product's name, not a headline
+        ([("Best overall", "Stitch Fix"), ("Best budget pick", "Braun BrewSense Drip Coffee Maker"),
+          ("Runner up", "Ratio Six Coffee Maker Stainless Edition")], True),
+    ],
+)
+def test_lists_that_are_not_teasers_stay(items: list[tuple[str, str]], linked: bool) -> None:
+    article = extract_article(_list_page(items, linked=linked), URL, min_words=0)
+    assert article is not None
+    assert all(text in article.text for _, text in items)
+
+
+def test_one_teaser_is_not_a_list_of_them() -> None:
+    prose = PROSE["de"]
+    kicker, text = TEASERS[0]
+    lines = [prose[0], f"- {kicker}: {text}", prose[1]]
+    assert kept(lines, links={text}) == lines
+    assert kept([*lines[:2], f"- {TEASERS[1][0]}: {TEASERS[1][1]}", prose[1]],
+                links={text, TEASERS[1][1]}) == [prose[0], prose[1]]
