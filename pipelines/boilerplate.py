@@ -129,6 +129,7 @@ PHRASE = {
     for concept, table in vocabulary.PHRASES.items()
 }
 _ODD = literals.any_odd(phrases.hint for phrases in PHRASE.values() if phrases.hint is not None)
+BYLINE_LABELS = frozenset(vocabulary.BYLINE_LABELS)
 REPORTING = re.compile(_alternation(_by_language(vocabulary.REPORTING)), re.IGNORECASE)
 READER = re.compile(_alternation(_by_language(vocabulary.READER)))
 PROMO_HREF = re.compile(vocabulary.PROMO_HREF, re.IGNORECASE)
@@ -167,7 +168,7 @@ STORY_MIN_WORDS = 8  # ... when it holds at least this many words
 PROSE_MAX_LINKS = 0.5  # a paragraph with more of its words in links is a teaser, not prose
 # rules that the page budget leaves alone: they remove copies, the headline above the text,
 # the date line, the site's own phrases and the paywall tail, not text that reads like a promo
-STRUCTURAL = frozenset({"headline", "dateline", "repeat", "site", "paywall"})
+STRUCTURAL = frozenset({"headline", "dateline", "byline", "repeat", "site", "paywall"})
 PROMO_BOX_MAX_WORDS = 60  # a box around a subscribe link is a promo when it is this small
 SHORT = 12  # words: a line of page chrome (share, ad label, button, list heading)
 PROMO_MAX_WORDS = 40  # words: a call to action is never longer
@@ -176,6 +177,7 @@ BODY_LINE = 25  # words: a line this long is article prose (ends a teaser list, 
 HEADLINE_MAX_WORDS = 40
 HEADLINE_SIMILAR = 0.8  # share of words a top line shares with the title (or standfirst)
 DATELINE_MAX_WORDS = 15
+BYLINE_MAX_WORDS = 12  # a line naming the article's authors, and nothing else but a label
 TOP_LINES = 4  # headline, standfirst and dateline sit in the first lines, before any prose
 TEASER_KICKER_WORDS = 4  # "Kicker: <headline>": a teaser's kicker is a few words
 TEASER_MIN_WORDS = 5  # ... and its headline, the whole text of a link, at least this many
@@ -642,6 +644,23 @@ def _top_rule(line: str, key: tuple[str, ...], context: _Context, index: int) ->
     return None
 
 
+def _byline(key: tuple[str, ...], n_words: int, authors: tuple[tuple[str, ...], ...]) -> bool:
+    """A line that names the article's authors (each name whole) and holds nothing else but the
+    words of a byline's label ("By", "Von", "Autor" ...): a copy of the metadata's authors."""
+    if not authors or n_words > BYLINE_MAX_WORDS:
+        return False
+    named = [name for name in authors if _holds(key, name)]
+    if not named:
+        return False
+    allowed = BYLINE_LABELS.union(*named)
+    return all(word in allowed for word in key)
+
+
+def _holds(key: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    size = len(name)
+    return any(key[start : start + size] == name for start in range(len(key) - size + 1))
+
+
 def _heading_shaped(line: str, lines: list[str]) -> bool:
     """With no title known: a first line without end punctuation, followed by prose."""
     return not _END_PUNCT.search(line) and len(lines) > 1 and words(lines[1]) >= BODY_LINE
@@ -706,6 +725,7 @@ class _Context:
     title: tuple[str, ...] = ()
     description: tuple[str, ...] = ()
     headings: frozenset[str] = frozenset()
+    authors: tuple[tuple[str, ...], ...] = ()  # each author's name as ``_key`` words
 
 
 def filter_paragraphs(
@@ -718,6 +738,7 @@ def filter_paragraphs(
     markup_words: int = 0,
     hold: bool = False,
     links: Collection[str] = (),
+    authors: Iterable[str] = (),
 ) -> Filtered:
     """Drop promo / paywall paragraphs from extracted text; flag a paywall tail.
 
@@ -726,7 +747,8 @@ def filter_paragraphs(
     ``markup_words``: what the markup rules removed before extraction (``Pruned.words``), which
     the page budget counts with what the line rules choose; ``hold``: the budget held already,
     only the structural rules remove. ``links``: the texts of the page's links (whitespace
-    folded), the evidence of a list of teasers (``_teasers``).
+    folded), the evidence of a list of teasers (``_teasers``); ``authors``: the article's authors
+    as the metadata reads them, whose byline above or below the text is a copy of them.
     """
     lines = [_norm(p) for p in paragraphs if p and p.strip()]
     teasers = _teasers(lines, links) if links else frozenset()
@@ -735,6 +757,7 @@ def filter_paragraphs(
         _key(title or ""),
         _key(description or ""),
         frozenset(_norm(h) for h in headings),
+        tuple(name for name in map(_key, authors) if name),
     )
     site = _site_phrases(rules)
     out = Filtered(kept=[])
@@ -769,6 +792,10 @@ def filter_paragraphs(
             rule = "related"
         elif index in teasers:
             rule = "teaser"
+        elif (index < TOP_LINES or index >= len(lines) - BIO_TAIL) and _byline(
+            key, n_words, context.authors
+        ):
+            rule = "byline"  # above or below the text, after a standfirst too
         else:
             rule = _line_rule(line, n_words, index, len(lines), lowered)
             if rule is None and in_block and _joins_block(line, n_words):

@@ -368,6 +368,14 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# The words a byline may hold besides the authors' names (lower case, any language): a line of
+# only these and whole names of the article's authors repeats its metadata.
+BYLINE_LABELS = (
+    "by", "and", "written", "author", "authors", "reporter", "words", "text", "von", "und",
+    "autor", "autorin", "autoren", "texto", "por", "y", "par", "et", "di", "e", "door", "en",
+    "av", "och", "af", "og", "od", "a", "i", "tarafından", "ve", "기자", "記者", "记者", "文",
+)
+
 # concepts whose patterns carry their own case (capitalised names)
 CASE_SENSITIVE = frozenset({"bio"})
 

@@ -789,3 +789,34 @@ def test_one_teaser_is_not_a_list_of_them() -> None:
     assert kept(lines, links={text}) == lines
     assert kept([*lines[:2], f"- {TEASERS[1][0]}: {TEASERS[1][1]}", prose[1]],
                 links={text, TEASERS[1][1]}) == [prose[0], prose[1]]
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Fatma Sevinç Çetin", ["Fatma Sevinç Çetin"]),
+        ("Von Anna Berg und Jan Roth", ["Anna Berg", "Jan Roth"]),
+        ("By Maria Lopez", ["Maria Lopez"]),
+    ],
+)
+def test_a_byline_that_repeats_the_authors_goes(line: str, authors: list[str]) -> None:
+    prose = PROSE["en"]
+    # above the text, after a standfirst too, and below it
+    result = filter_paragraphs([prose[0], line, *prose[1:]], authors=authors)
+    assert result.kept == prose and result.removed == [f"byline: {line}"]
+    assert kept([*prose, line], authors=authors) == prose
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Maria Lopez", []),  # no author known
+        ("Maria", ["Maria Lopez"]),  # part of a name
+        ("Maria Lopez said the council had voted.", ["Maria Lopez"]),  # a story sentence
+        ("Maria Lopez, Mayor of Springfield", ["Maria Lopez"]),  # more than a byline
+    ],
+)
+def test_lines_that_are_not_the_byline_stay(line: str, authors: list[str]) -> None:
+    prose = PROSE["en"]
+    lines = [prose[0], line, *prose[1:]]
+    assert kept(lines, authors=authors) == lines
