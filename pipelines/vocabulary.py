@@ -708,6 +708,9 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "share": {
         "en": (
             r"^embed$",
+            r"^\W*(?:print|email|e-mail|share) (?:this )?article$",
+            r"^this article has been sent to\b",
+            r"^(?:an error has occurred|something went wrong),? please try again\b",
             r"^(?:got a (?:story|tip)\??\s*)?get in touch with (?:our|the) "
             r"(?:news ?team|newsroom|news desk)\b",
         ),
@@ -718,9 +721,22 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "ko": (r"URL이 복사되었습니다", r"무단 전재 및 재배포 금지"),
         "zh": (r"^分享让更多人看到$",),
+        "ja": (r"^完了しました$",),  # a bookmark button's answer
+        "pt": (r"\bcomentários\b.{0,80}\b(?:moderador|aprovados)\b",),
     },
     "nav": {
-        "en": (r"^for more (?:stories|news|articles) like this\b", r"^(?:blog|news) index$"),
+        "en": (
+            r"^for more (?:stories|news|articles) like this\b",
+            r"^(?:blog|news) index$",
+            r"^article content$",
+        ),
+        "*": (r"^(?:article|artikel|článek|artículo|articolo)$",),  # a label standing alone
+    },
+    "readmore": {
+        "en": (r"^also on [\w-]+\.(?:com|org|net|co\.uk) [A-Z]",),
+    },
+    "cta": {
+        "de": (r"^mehr infos?$",),
     },
     "related": {
         "de": (r"^weiterführende links[:.]?$",),
@@ -739,6 +755,8 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"\bjournalismus braucht (?:deine|ihre|eure) unterstützung\b",
             r"\btesten sie (?:jetzt )?(?:für )?(?:\d+|zwei|drei|vier|sechs) wochen\b",
             r"\bkostenlos in ihren briefkasten\b",
+            r"^[^\w\s]+\s*[\w.-]+ unterstützen$",  # "❤ <Site> unterstützen"
+            r"\bum [\w.-]+ zu unterstützen:?$",
         ),
     },
     "newsletter": {

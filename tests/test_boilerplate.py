@@ -706,6 +706,14 @@ def test_reading_time_goes_above_the_story_only() -> None:
         ("en", "We select everything we recommend. Buying through us may earn us a commission.",
          "affiliate"),
         ("de", "Folgst du schon 20 Minuten auf Whatsapp?", "follow"),
+        ("de", "❤ Tagesblatt unterstützen", "subscribe"),
+        ("de", "Dann nutzen Sie einen der Links, um Tagesblatt zu unterstützen:", "subscribe"),
+        ("en", "Article content", "nav"),
+        ("cs", "Článek", "nav"),
+        ("en", "- Print Article", "share"),
+        ("en", "An error has occurred, please try again later.", "share"),
+        ("en", "Also on paper.com Ministers face a vote on the budget next week", "readmore"),
+        ("pt", "ATENÇÃO: Comentários ofensivos não serão aprovados pelo moderador.", "share"),
     ],
 )
 def test_page_chrome_and_reader_pitches_go(lang: str, line: str, rule: str) -> None:
@@ -723,6 +731,7 @@ def test_page_chrome_and_reader_pitches_go(lang: str, line: str, rule: str) -> N
         "The council asked residents to fill out the form by Friday, the mayor said.",
         "Lawmakers said the ministry would talk to our experts next week.",
         "The law took effect on January 22nd, 2019, after a long debate in parliament.",
+        "Die Regierung stellt Geld bereit, um die Ukraine zu unterstützen.",
     ],
 )
 def test_story_sentences_like_chrome_stay(line: str) -> None:
