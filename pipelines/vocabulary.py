@@ -733,7 +733,13 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "*": (r"^(?:article|artikel|článek|artículo|articolo)$",),  # a label standing alone
     },
     "readmore": {
-        "en": (r"^also on [\w-]+\.(?:com|org|net|co\.uk) [A-Z]",),
+        "en": (
+            r"^also on [\w-]+\.(?:com|org|net|co\.uk) [A-Z]",
+            r"^related (?:posts?|articles?|stor(?:y|ies)|reading)\s*:",
+            r"^more ap [\w -]{1,30}: https?://",  # the AP wire's closing links
+        ),
+        "it": (r"^\(?leggi anche(?: su)?\s*:",),
+        "pt": (r"^\(?(?:leia|veja) (?:também|mais)\s*:",),
     },
     "cta": {
         "de": (r"^mehr infos?$",),
@@ -785,6 +791,9 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"\d{1,2}(?:st|nd|rd|th),? \d{4}\b",
         ),
         "de": (r"^lesedauer\s*:?\s*\d+",),
+        "pt": (r"^tempo de leitura\s*:?\s*\d",),
+        "it": (r"^tempo di lettura\s*:?\s*\d",),
+        "nl": (r"^leestijd\s*:?\s*\d",),
         "ja": (r"\d{4}年\d{1,2}月\d{1,2}日", r"\d{1,2}時\d{1,2}分"),
     },
 }

@@ -714,6 +714,10 @@ def test_reading_time_goes_above_the_story_only() -> None:
         ("en", "An error has occurred, please try again later.", "share"),
         ("en", "Also on paper.com Ministers face a vote on the budget next week", "readmore"),
         ("pt", "ATENÇÃO: Comentários ofensivos não serão aprovados pelo moderador.", "share"),
+        ("it", "(Leggi anche su: Il nuovo orario dei treni regionali –FOTO)", "readmore"),
+        ("en", "Related post: Pickled Brussels Sprouts Recipe", "readmore"),
+        ("en", "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
+         "readmore"),
     ],
 )
 def test_page_chrome_and_reader_pitches_go(lang: str, line: str, rule: str) -> None:
@@ -746,9 +750,13 @@ def test_related_headings_of_more_languages_go(related: str) -> None:
     assert result.kept == [prose[0], prose[1]]
 
 
-def test_a_dated_title_line_goes_at_the_top_only() -> None:
+@pytest.mark.parametrize(
+    "line", ["| Backup Strategy | January 22nd, 2019 |", "Tempo de leitura: 2 minutos",
+             "Lesedauer: 4 Minuten"],
+)
+def test_dates_and_reading_times_go_at_the_top_only(line: str) -> None:
     prose = PROSE["en"]
-    assert kept(["| Backup Strategy | January 22nd, 2019 |", *prose]) == prose
+    assert kept([line, *prose]) == prose
 
 
 TEASERS = [
