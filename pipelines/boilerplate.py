@@ -155,7 +155,8 @@ _SOUTHEAST_ASIAN = re.compile(f"[{_SEA}]")
 _LIST_MARK = re.compile(r"^(?:[-–—•*·>|]+|\d{1,2}[.)])\s+")
 _END_PUNCT = re.compile(r"[.!?…:;\"”»)]$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does not end like prose
-_KICKER = re.compile(r"^([^:]{1,60}):\s+(.+)$")
+_KICKER = re.compile(r"^([^:?]{1,60})[:?]\s+(.+)$")
+_DIGITS = re.compile(r"\d+")
 
 # --------------------------------------------------------------------------- tunables
 
@@ -639,6 +640,8 @@ def _top_rule(line: str, key: tuple[str, ...], context: _Context, index: int) ->
             return "headline"
         if not context.title and index == 0 and _heading_shaped(line, context.lines):
             return "headline"
+    if n_words > DATELINE_MAX_WORDS and not _spaced(line):  # 2025年1月14日 01時28分: the
+        n_words = words(_DIGITS.sub(" ", line))  # estimate reads each number as a word
     if n_words <= DATELINE_MAX_WORDS and PHRASE["dateline"].search(line):
         return "dateline"
     return None
@@ -829,7 +832,7 @@ def _teasers(lines: list[str], links: Collection[str]) -> frozenset[int]:
 
 def _teaser(line: str, links: Collection[str]) -> bool:
     mark = _LIST_MARK.match(line)
-    if mark is None or ":" not in line:
+    if mark is None or (":" not in line and "?" not in line):
         return False
     item = _KICKER.match(line[mark.end() :])
     if item is None or len(item.group(1).split()) > TEASER_KICKER_WORDS:

@@ -704,6 +704,16 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"picture[- ]alliance|ap photo|epa|istock(?:photo)?|keystone|anp|ansa|efe|apa|sda|ap)"
             r"\b(?:\s*/\s*[\w .-]{1,30})*\)?$",
         ),
+        "de": (
+            r"\bfoto(?: \[m\])?\s*:\s*(?:shutterstock|dpa|imago|getty|afp|reuters|"
+            r"picture alliance)\b",
+            r"^sendung\s*:",  # the broadcast a radio or TV story ran in
+            r"^dies ist eine maschinelle übersetzung\b",
+        ),
+        "en": (
+            r"^this (?:article|story) (?:was|has been) (?:machine[- ]translated|"
+            r"translated automatically)\b",
+        ),
     },
     "share": {
         "en": (
@@ -729,6 +739,7 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"^for more (?:stories|news|articles) like this\b",
             r"^(?:blog|news) index$",
             r"^article content$",
+            r"^recommended videos$",  # a player's heading, not a list's
         ),
         "*": (r"^(?:article|artikel|článek|artículo|articolo)$",),  # a label standing alone
     },
@@ -739,12 +750,14 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"^more ap [\w -]{1,30}: https?://",  # the AP wire's closing links
         ),
         "it": (r"^\(?leggi anche(?: su)?\s*:",),
+        "fr": (r"^(?:à|a) lire aussi\s+\S",),
         "pt": (r"^\(?(?:leia|veja) (?:também|mais)\s*:",),
     },
     "cta": {
         "de": (r"^mehr infos?$",),
     },
     "related": {
+        "es": (r"^noticia relacionada[:.]?$",),
         "de": (r"^weiterführende links[:.]?$",),
         "pl": (r"^(?:czytaj (?:więcej|też|także)|zobacz (?:też|także))[:.]?$",),
     },
@@ -766,7 +779,10 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "newsletter": {
-        "en": (r"^get (?:the latest|daily|weekly) (?:[\w’'-]+ ){0,3}(?:news|updates)\b",),
+        "en": (
+            r"^get (?:the latest|daily|weekly) (?:[\w’'-]+ ){0,3}(?:news|updates)\b",
+            r"^get (?:real-time|live|instant) updates\b",
+        ),
     },
     "affiliate": {
         "en": (

@@ -718,6 +718,13 @@ def test_reading_time_goes_above_the_story_only() -> None:
         ("en", "Related post: Pickled Brussels Sprouts Recipe", "readmore"),
         ("en", "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
          "readmore"),
+        ("fr", "À lire aussi La natalité russe menacée d’effondrement", "readmore"),
+        ("de", "ssi, dan; Foto [M]: Shutterstock", "credit"),
+        ("de", "Sendung: Antenne Brandenburg, Nachrichten am Abend", "credit"),
+        ("de", "Dies ist eine maschinelle Übersetzung eines Artikels unserer US-Kollegen.",
+         "credit"),
+        ("en", "Recommended Videos", "nav"),
+        ("en", "Get real-time updates and result insights on the exam results.", "newsletter"),
     ],
 )
 def test_page_chrome_and_reader_pitches_go(lang: str, line: str, rule: str) -> None:
@@ -752,7 +759,7 @@ def test_related_headings_of_more_languages_go(related: str) -> None:
 
 @pytest.mark.parametrize(
     "line", ["| Backup Strategy | January 22nd, 2019 |", "Tempo de leitura: 2 minutos",
-             "Lesedauer: 4 Minuten"],
+             "Lesedauer: 4 Minuten", "2025年1月14日 01時28分 (1月14日 01時40分更新)"],
 )
 def test_dates_and_reading_times_go_at_the_top_only(line: str) -> None:
     prose = PROSE["en"]
@@ -837,3 +844,19 @@ def test_lines_that_are_not_the_byline_stay(line: str, authors: list[str]) -> No
     prose = PROSE["en"]
     lines = [prose[0], line, *prose[1:]]
     assert kept(lines, authors=authors) == lines
+
+
+def test_a_dated_list_item_with_a_sentence_stays_at_the_top() -> None:
+    prose = PROSE["en"]
+    line = ("- 2023-06-12 Further arguments for raising awareness on issues of privacy, "
+            "data-protection and lock-in situations.")
+    assert kept([line, *prose]) == [line, *prose]
+
+
+def test_a_teaser_kicker_may_end_with_a_question_mark() -> None:
+    prose = PROSE["de"]
+    items = ["- KI in der Schule? Minister Wildberger: „Werden die KI immer bei uns haben“",
+             "- Warnung: Präsidentin schlägt bei Pflege Alarm: „Häuser gehen insolvent“"]
+    links = {"Minister Wildberger: „Werden die KI immer bei uns haben“",
+             "Präsidentin schlägt bei Pflege Alarm: „Häuser gehen insolvent“"}
+    assert kept([prose[0], *items, prose[1]], links=links) == [prose[0], prose[1]]
