@@ -681,7 +681,7 @@ def _line_rule(
     """The rule that calls one line boilerplate by wording, shape and position, or None."""
     if n_words <= SHORT:
         bare = _LIST_MARK.sub("", line)
-        for concept in ("ad", "share", "cta", "nav"):
+        for concept in ("ad", "share", "cta", "nav", "agency"):
             if PHRASE[concept].search(bare):
                 return concept
     if n_words <= PROMO_MAX_WORDS:

@@ -22,6 +22,7 @@ Concepts of ``PHRASES`` and how ``pipelines.boilerplate`` uses them:
 ``related``      headings of related-article and teaser lists (the list after them goes too).
 ``readmore``     inline "Read more: <headline>" links.
 ``credit``       photo captions' credit lines.
+``agency``       an agency's photo credit standing alone ("Name/AFP via Getty Images").
 ``bio``          author and company bios that close an article.
 ``affiliate``    affiliate-link disclosures.
 ``follow``       calls to follow the site or the author on a social network or join its group.
@@ -697,13 +698,15 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
 # Page chrome and reader pitches of recent pages (round 8), merged like ``MORE_PHRASES``: each
 # entry was checked against every ground-truth line of the three bench sets first (none holds one).
 CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "credit": {
+    "agency": {
         # a photo credit standing alone: "Name/AFP via Getty Images", "(Quelle: APA/sda/dpa)"
         "*": (
             r"(?:^|/|\bvia |\()(?:getty ?images|afp|reuters|dpa|imago|shutterstock|"
             r"picture[- ]alliance|ap photo|epa|istock(?:photo)?|keystone|anp|ansa|efe|apa|sda|ap)"
             r"\b(?:\s*/\s*[\w .-]{1,30})*\)?$",
         ),
+    },
+    "credit": {
         "de": (
             r"\bfoto(?: \[m\])?\s*:\s*(?:shutterstock|dpa|imago|getty|afp|reuters|"
             r"picture alliance)\b",

@@ -686,8 +686,8 @@ def test_reading_time_goes_above_the_story_only() -> None:
 @pytest.mark.parametrize(
     ("lang", "line", "rule"),
     [
-        ("en", "NOEL CELIS/AFP via Getty Images", "credit"),
-        ("de", "(Quelle: APA/sda/dpa)", "credit"),
+        ("en", "NOEL CELIS/AFP via Getty Images", "agency"),
+        ("de", "(Quelle: APA/sda/dpa)", "agency"),
         ("de", "Externer Inhalt nicht verfügbar", "consent"),
         ("de", "Fehler gefunden? Jetzt melden.", "share"),
         ("de", "Bitte markieren Sie die Wörter im Text. Mit zwei Klicks melden Sie den Fehler der "
