@@ -691,6 +691,11 @@ def _line_rule(
     disclosure = PROMO_MAX_WORDS < n_words <= 2 * PROMO_MAX_WORDS  # runs longer than a call
     if disclosure and PHRASE["affiliate"].search(line, lowered) and not REPORTING.search(line):
         return "affiliate"
+    if disclosure and index == count - 1 and READER.search(line) and not REPORTING.search(line):
+        # the closing pitch: the last line, addressed to the reader, may run longer
+        for concept in ("subscribe", "newsletter"):
+            if PHRASE[concept].search(line, lowered):
+                return concept
     if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
         return "share"
     if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_LIST_MARK.sub("", line)):

@@ -860,3 +860,20 @@ def test_a_teaser_kicker_may_end_with_a_question_mark() -> None:
     links = {"Minister Wildberger: „Werden die KI immer bei uns haben“",
              "Präsidentin schlägt bei Pflege Alarm: „Häuser gehen insolvent“"}
     assert kept([prose[0], *items, prose[1]], links=links) == [prose[0], prose[1]]
+
+
+CLOSING_PITCH = (
+    "Buses for Three Districts is a production of the Courier. If you liked this article, please "
+    "consider liking, sharing and subscribing to our weekly newsletter, and if you want to help "
+    "us keep reporting on the city you can also become a member of the Courier's club today."
+)
+
+
+def test_a_closing_pitch_to_the_reader_goes_from_the_last_line_only() -> None:
+    prose = [*PROSE["en"], *PROSE["fr"], *PROSE["es"]]  # a story long enough for the budget
+    result = filter_paragraphs([*prose, CLOSING_PITCH])
+    assert result.kept == prose and result.removed == [f"subscribe: {CLOSING_PITCH}"]
+    # the same words in the middle of the story, or reported, are the story's
+    assert kept([prose[0], CLOSING_PITCH, *prose[1:]]) == [prose[0], CLOSING_PITCH, *prose[1:]]
+    reported = CLOSING_PITCH + " The club has 2 million members, the editor said."
+    assert kept([*prose, reported]) == [*prose, reported]
