@@ -153,6 +153,7 @@ _UNSPACED_RUN = re.compile(f"[{_SEA}]+|[{_CJK}]+")
 _UNSPACED_CHAR = re.compile(f"[{_SEA}{_CJK}]")
 _SOUTHEAST_ASIAN = re.compile(f"[{_SEA}]")
 _LIST_MARK = re.compile(r"^(?:[-–—•*·>|]+|\d{1,2}[.)])\s+")
+_LIST_FIRST = frozenset("-–—•*·>|0123456789")  # what a list mark starts with
 _END_PUNCT = re.compile(r"[.!?…:;\"”»)]$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does not end like prose
 _KICKER = re.compile(r"^([^:?]{1,60})[:?]\s+(.+)$")
@@ -836,6 +837,8 @@ def _teasers(lines: list[str], links: Collection[str]) -> frozenset[int]:
 
 
 def _teaser(line: str, links: Collection[str]) -> bool:
+    if line[:1] not in _LIST_FIRST:  # most lines: no list mark
+        return False
     mark = _LIST_MARK.match(line)
     if mark is None or (":" not in line and "?" not in line):
         return False

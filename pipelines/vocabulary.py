@@ -729,13 +729,16 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "de": (
             r"^fehler gefunden\??\s*jetzt melden\b",
-            r"\bmelden sie (?:den|einen) fehler\b",
+            r"^bitte markieren sie\b.{0,80}\bmelden sie (?:den|einen) fehler\b",
             r"^durchschnittliche bewertung\s*:?\s*\d",
         ),
-        "ko": (r"URL이 복사되었습니다", r"무단 전재 및 재배포 금지"),
+        "ko": (
+            r"^(?:기사 )?url이 복사되었습니다",
+            r"^\W*copyright\b.{0,80}무단 전재 및 재배포 금지",
+        ),
         "zh": (r"^分享让更多人看到$",),
         "ja": (r"^完了しました$",),  # a bookmark button's answer
-        "pt": (r"\bcomentários\b.{0,80}\b(?:moderador|aprovados)\b",),
+        "pt": (r"^(?:atenção:\s*)?comentários\b.{0,80}\b(?:moderador|aprovados)\b",),
     },
     "nav": {
         "en": (
