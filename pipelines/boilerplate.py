@@ -129,6 +129,13 @@ PHRASE = {
     for concept, table in vocabulary.PHRASES.items()
 }
 _ODD = literals.any_odd(phrases.hint for phrases in PHRASE.values() if phrases.hint is not None)
+# the calls to action a line of up to ``PROMO_MAX_WORDS`` is tried for, in this order, and all of
+# them in one (a line that none of them can match, most lines, is read once, not six times)
+CALLS = ("subscribe", "newsletter", "app", "consent", "affiliate", "follow")
+_ANY_CALL = Phrases(
+    [fragment for concept in CALLS for fragment in _by_language(vocabulary.PHRASES[concept])],
+    re.IGNORECASE,
+)
 BYLINE_LABELS = frozenset(vocabulary.BYLINE_LABELS)
 REPORTING = re.compile(_alternation(_by_language(vocabulary.REPORTING)), re.IGNORECASE)
 READER = re.compile(_alternation(_by_language(vocabulary.READER)))
@@ -685,8 +692,8 @@ def _line_rule(
         for concept in ("ad", "share", "cta", "nav", "agency"):
             if PHRASE[concept].search(bare):
                 return concept
-    if n_words <= PROMO_MAX_WORDS:
-        for concept in ("subscribe", "newsletter", "app", "consent", "affiliate", "follow"):
+    if n_words <= PROMO_MAX_WORDS and _ANY_CALL.search(line, lowered):
+        for concept in CALLS:
             if PHRASE[concept].search(line, lowered) and not REPORTING.search(line):
                 return concept
     disclosure = PROMO_MAX_WORDS < n_words <= 2 * PROMO_MAX_WORDS  # runs longer than a call
