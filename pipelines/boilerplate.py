@@ -872,8 +872,11 @@ def _budget(lines: list[str], out: Filtered, markup_words: int, hold: bool) -> F
         chosen += sum(words(text) for rule, _, text in entries if rule not in STRUCTURAL)
         if chosen < BODY_LINE:  # most pages: the kept text need not be counted
             return out
-        if chosen <= BUDGET * (chosen + sum(words(line) for line in out.kept)):
-            return out
+        kept = 0  # counted only as far as it takes: the test can only turn true as it grows
+        for line in out.kept:
+            kept += words(line)
+            if chosen <= BUDGET * (chosen + kept):
+                return out
     skip: dict[str, int] = {}  # lines the structural rules removed; a repeat is a later copy
     for rule, _, text in entries:
         if rule in STRUCTURAL:
