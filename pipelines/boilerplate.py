@@ -12,8 +12,9 @@ makes a promo:
   a ``keep_selectors`` match, is never removed; what it removes can be put back
   (``Pruned.restore``).
 * ``filter_paragraphs`` works on extracted paragraphs: headline repeated at the top, exact
-  repeats, short calls to action and page chrome, promo blocks, related-article lists, bios, and
-  the paywall tail (cut from its first line to the end, which flags the article truncated).
+  repeats, short calls to action and page chrome, promo blocks, related-article lists, lists of
+  teasers (their headlines the texts of the page's links), bios, and the paywall tail (cut from
+  its first line to the end, which flags the article truncated).
   Guard: a sentence that reports (said, per cent, million ...) is news, not a promo.
 * One budget per page for both: what the markup rules removed (its paragraph words, counted
   before extraction) and what the line rules choose, together, may be at most ``BUDGET`` of the
@@ -27,7 +28,7 @@ Everything removed is returned as ``"rule: text"`` lines for the ``boilerplate``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -128,6 +129,14 @@ PHRASE = {
     for concept, table in vocabulary.PHRASES.items()
 }
 _ODD = literals.any_odd(phrases.hint for phrases in PHRASE.values() if phrases.hint is not None)
+# the calls to action a line of up to ``PROMO_MAX_WORDS`` is tried for, in this order, and all of
+# them in one (a line that none of them can match, most lines, is read once, not six times)
+CALLS = ("subscribe", "newsletter", "app", "consent", "affiliate", "follow")
+_ANY_CALL = Phrases(
+    [fragment for concept in CALLS for fragment in _by_language(vocabulary.PHRASES[concept])],
+    re.IGNORECASE,
+)
+BYLINE_LABELS = frozenset(vocabulary.BYLINE_LABELS)
 REPORTING = re.compile(_alternation(_by_language(vocabulary.REPORTING)), re.IGNORECASE)
 READER = re.compile(_alternation(_by_language(vocabulary.READER)))
 PROMO_HREF = re.compile(vocabulary.PROMO_HREF, re.IGNORECASE)
@@ -151,8 +160,11 @@ _UNSPACED_RUN = re.compile(f"[{_SEA}]+|[{_CJK}]+")
 _UNSPACED_CHAR = re.compile(f"[{_SEA}{_CJK}]")
 _SOUTHEAST_ASIAN = re.compile(f"[{_SEA}]")
 _LIST_MARK = re.compile(r"^(?:[-–—•*·>|]+|\d{1,2}[.)])\s+")
+_LIST_FIRST = frozenset("-–—•*·>|0123456789")  # what a list mark starts with
 _END_PUNCT = re.compile(r"[.!?…:;\"”»)]$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does not end like prose
+_KICKER = re.compile(r"^([^:?]{1,60})[:?]\s+(.+)$")
+_DIGITS = re.compile(r"\d+")
 
 # --------------------------------------------------------------------------- tunables
 
@@ -165,7 +177,7 @@ STORY_MIN_WORDS = 8  # ... when it holds at least this many words
 PROSE_MAX_LINKS = 0.5  # a paragraph with more of its words in links is a teaser, not prose
 # rules that the page budget leaves alone: they remove copies, the headline above the text,
 # the date line, the site's own phrases and the paywall tail, not text that reads like a promo
-STRUCTURAL = frozenset({"headline", "dateline", "repeat", "site", "paywall"})
+STRUCTURAL = frozenset({"headline", "dateline", "byline", "repeat", "site", "paywall"})
 PROMO_BOX_MAX_WORDS = 60  # a box around a subscribe link is a promo when it is this small
 SHORT = 12  # words: a line of page chrome (share, ad label, button, list heading)
 PROMO_MAX_WORDS = 40  # words: a call to action is never longer
@@ -174,7 +186,10 @@ BODY_LINE = 25  # words: a line this long is article prose (ends a teaser list, 
 HEADLINE_MAX_WORDS = 40
 HEADLINE_SIMILAR = 0.8  # share of words a top line shares with the title (or standfirst)
 DATELINE_MAX_WORDS = 15
+BYLINE_MAX_WORDS = 12  # a line naming the article's authors, and nothing else but a label
 TOP_LINES = 4  # headline, standfirst and dateline sit in the first lines, before any prose
+TEASER_KICKER_WORDS = 4  # "Kicker: <headline>": a teaser's kicker is a few words
+TEASER_MIN_WORDS = 5  # ... and its headline, the whole text of a link, at least this many
 REPEAT_MIN_WORDS = 10  # shorter repeats are section heads, separators, interview questions
 BIO_TAIL = 3  # a bio is one of the last lines
 CJK_CHARS_PER_WORD = 2  # Chinese and Japanese words average 1.5-2 characters
@@ -633,9 +648,28 @@ def _top_rule(line: str, key: tuple[str, ...], context: _Context, index: int) ->
             return "headline"
         if not context.title and index == 0 and _heading_shaped(line, context.lines):
             return "headline"
+    if n_words > DATELINE_MAX_WORDS and not _spaced(line):  # 2025年1月14日 01時28分: the
+        n_words = words(_DIGITS.sub(" ", line))  # estimate reads each number as a word
     if n_words <= DATELINE_MAX_WORDS and PHRASE["dateline"].search(line):
         return "dateline"
     return None
+
+
+def _byline(key: tuple[str, ...], n_words: int, authors: tuple[tuple[str, ...], ...]) -> bool:
+    """A line that names the article's authors (each name whole) and holds nothing else but the
+    words of a byline's label ("By", "Von", "Autor" ...): a copy of the metadata's authors."""
+    if not authors or n_words > BYLINE_MAX_WORDS:
+        return False
+    named = [name for name in authors if _holds(key, name)]
+    if not named:
+        return False
+    allowed = BYLINE_LABELS.union(*named)
+    return all(word in allowed for word in key)
+
+
+def _holds(key: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    size = len(name)
+    return any(key[start : start + size] == name for start in range(len(key) - size + 1))
 
 
 def _heading_shaped(line: str, lines: list[str]) -> bool:
@@ -655,16 +689,21 @@ def _line_rule(
     """The rule that calls one line boilerplate by wording, shape and position, or None."""
     if n_words <= SHORT:
         bare = _LIST_MARK.sub("", line)
-        for concept in ("ad", "share", "cta", "nav"):
+        for concept in ("ad", "share", "cta", "nav", "agency"):
             if PHRASE[concept].search(bare):
                 return concept
-    if n_words <= PROMO_MAX_WORDS:
-        for concept in ("subscribe", "newsletter", "app", "consent", "affiliate", "follow"):
+    if n_words <= PROMO_MAX_WORDS and _ANY_CALL.search(line, lowered):
+        for concept in CALLS:
             if PHRASE[concept].search(line, lowered) and not REPORTING.search(line):
                 return concept
     disclosure = PROMO_MAX_WORDS < n_words <= 2 * PROMO_MAX_WORDS  # runs longer than a call
     if disclosure and PHRASE["affiliate"].search(line, lowered) and not REPORTING.search(line):
         return "affiliate"
+    if disclosure and index == count - 1 and READER.search(line) and not REPORTING.search(line):
+        # the closing pitch: the last line, addressed to the reader, may run longer
+        for concept in ("subscribe", "newsletter"):
+            if PHRASE[concept].search(line, lowered):
+                return concept
     if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
         return "share"
     if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_LIST_MARK.sub("", line)):
@@ -702,6 +741,7 @@ class _Context:
     title: tuple[str, ...] = ()
     description: tuple[str, ...] = ()
     headings: frozenset[str] = frozenset()
+    authors: tuple[tuple[str, ...], ...] = ()  # each author's name as ``_key`` words
 
 
 def filter_paragraphs(
@@ -713,6 +753,8 @@ def filter_paragraphs(
     headings: Iterable[str] = (),
     markup_words: int = 0,
     hold: bool = False,
+    links: Collection[str] = (),
+    authors: Iterable[str] = (),
 ) -> Filtered:
     """Drop promo / paywall paragraphs from extracted text; flag a paywall tail.
 
@@ -720,14 +762,18 @@ def filter_paragraphs(
     in the extracted body) are kept for callers; a standfirst is part of the story and stays.
     ``markup_words``: what the markup rules removed before extraction (``Pruned.words``), which
     the page budget counts with what the line rules choose; ``hold``: the budget held already,
-    only the structural rules remove.
+    only the structural rules remove. ``links``: the texts of the page's links (whitespace
+    folded), the evidence of a list of teasers (``_teasers``); ``authors``: the article's authors
+    as the metadata reads them, whose byline above or below the text is a copy of them.
     """
     lines = [_norm(p) for p in paragraphs if p and p.strip()]
+    teasers = _teasers(lines, links) if links else frozenset()
     context = _Context(
         lines,
         _key(title or ""),
         _key(description or ""),
         frozenset(_norm(h) for h in headings),
+        tuple(name for name in map(_key, authors) if name),
     )
     site = _site_phrases(rules)
     out = Filtered(kept=[])
@@ -760,6 +806,12 @@ def filter_paragraphs(
             rule, in_list = "tags", True
         elif in_list and n_words < BODY_LINE and not _SENTENCE_END.search(line):
             rule = "related"
+        elif index in teasers:
+            rule = "teaser"
+        elif (index < TOP_LINES or index >= len(lines) - BIO_TAIL) and _byline(
+            key, n_words, context.authors
+        ):
+            rule = "byline"  # above or below the text, after a standfirst too
         else:
             rule = _line_rule(line, n_words, index, len(lines), lowered)
             if rule is None and in_block and _joins_block(line, n_words):
@@ -778,6 +830,38 @@ def filter_paragraphs(
     return _budget(lines, out, markup_words, hold)
 
 
+def _teasers(lines: list[str], links: Collection[str]) -> frozenset[int]:
+    """Indexes of the lines that form lists of teasers for other articles: two or more list
+    items in a row, each "Kicker: <headline>" where the headline is the whole text of one of the
+    page's links, at least ``TEASER_MIN_WORDS`` words that read as a sentence (a word in lower
+    case: not a product's or a place's name), after a kicker of a few words."""
+    found = [_teaser(line, links) for line in lines]
+    return frozenset(
+        index
+        for index, hit in enumerate(found)
+        if hit and ((index and found[index - 1]) or (index + 1 < len(found) and found[index + 1]))
+    )
+
+
+def _teaser(line: str, links: Collection[str]) -> bool:
+    if line[:1] not in _LIST_FIRST:  # most lines: no list mark
+        return False
+    mark = _LIST_MARK.match(line)
+    if mark is None or (":" not in line and "?" not in line):
+        return False
+    item = _KICKER.match(line[mark.end() :])
+    if item is None or len(item.group(1).split()) > TEASER_KICKER_WORDS:
+        return False
+    headline = item.group(2)
+    if headline not in links:
+        return False
+    found = headline.split()
+    return (
+        TEASER_MIN_WORDS <= len(found) < BODY_LINE
+        and any(word[:1].islower() for word in found[1:])
+    )
+
+
 def _budget(lines: list[str], out: Filtered, markup_words: int, hold: bool) -> Filtered:
     """The page budget: when what the markup rules removed and the line rules chose is together
     a large share of the story's words (those kept, those chosen), the line rules remove nothing
@@ -788,8 +872,11 @@ def _budget(lines: list[str], out: Filtered, markup_words: int, hold: bool) -> F
         chosen += sum(words(text) for rule, _, text in entries if rule not in STRUCTURAL)
         if chosen < BODY_LINE:  # most pages: the kept text need not be counted
             return out
-        if chosen <= BUDGET * (chosen + sum(words(line) for line in out.kept)):
-            return out
+        kept = 0  # counted only as far as it takes: the test can only turn true as it grows
+        for line in out.kept:
+            kept += words(line)
+            if chosen <= BUDGET * (chosen + kept):
+                return out
     skip: dict[str, int] = {}  # lines the structural rules removed; a repeat is a later copy
     for rule, _, text in entries:
         if rule in STRUCTURAL:

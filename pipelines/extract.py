@@ -183,9 +183,13 @@ def article_of(
     doc = metadata.trafilatura_metadata(
         tree, url, None if dates.published else DATE_PARAMS, byline=False
     )
+    sites = metadata.site_names(tree, objects, url, doc.sitename)
+    authors = metadata.page_authors(
+        tree, objects, sites, doc.author or (lambda: metadata.byline_of(tree))
+    )
     cleaned = boilerplate.filter_paragraphs(
         paragraphs, title=doc.title, rules=rules, description=doc.description, headings=headings,
-        markup_words=pruned.words, hold=pruned.held,
+        markup_words=pruned.words, hold=pruned.held, links=links, authors=authors,
     )
     if cleaned.held and pruned.removed:  # one page budget: the markup rules' removals go back
         pruned.restore()
@@ -196,19 +200,16 @@ def article_of(
         paragraphs, headings = body
         cleaned = boilerplate.filter_paragraphs(
             paragraphs, title=doc.title, rules=rules, description=doc.description,
-            headings=headings, hold=True,
+            headings=headings, hold=True, links=links, authors=authors,
         )
     text = "\n".join(cleaned.kept)
     n_words = word_count(cleaned.kept)
     if n_words < min_words or link_share(links, cleaned.kept, n_words) > MAX_LINK_SHARE:
         return None
-    sites = metadata.site_names(tree, objects, url, doc.sitename)
     return Article(
         text=text,
         title=metadata.headline(tree, objects, sites, doc.title),
-        authors=metadata.page_authors(
-            tree, objects, sites, doc.author or (lambda: metadata.byline_of(tree))
-        ),
+        authors=authors,
         published_at=dates.published or metadata.parse_datetime(doc.date, zone),
         modified_at=dates.modified,
         language=metadata.clean_str(doc.language) or metadata.html_lang(tree),

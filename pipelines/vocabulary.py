@@ -22,6 +22,7 @@ Concepts of ``PHRASES`` and how ``pipelines.boilerplate`` uses them:
 ``related``      headings of related-article and teaser lists (the list after them goes too).
 ``readmore``     inline "Read more: <headline>" links.
 ``credit``       photo captions' credit lines.
+``agency``       an agency's photo credit standing alone ("Name/AFP via Getty Images").
 ``bio``          author and company bios that close an article.
 ``affiliate``    affiliate-link disclosures.
 ``follow``       calls to follow the site or the author on a social network or join its group.
@@ -368,6 +369,14 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# The words a byline may hold besides the authors' names (lower case, any language): a line of
+# only these and whole names of the article's authors repeats its metadata.
+BYLINE_LABELS = (
+    "by", "and", "written", "author", "authors", "reporter", "words", "text", "von", "und",
+    "autor", "autorin", "autoren", "texto", "por", "y", "par", "et", "di", "e", "door", "en",
+    "av", "och", "af", "og", "od", "a", "i", "tarafından", "ve", "기자", "記者", "记者", "文",
+)
+
 # concepts whose patterns carry their own case (capitalised names)
 CASE_SENSITIVE = frozenset({"bio"})
 
@@ -388,7 +397,7 @@ REPORTING: dict[str, tuple[str, ...]] = {
 }
 # Second-person address: the voice of a call to action.
 READER: dict[str, tuple[str, ...]] = {
-    "en": (r"\b(?:[Yy]ou|[Yy]our|[Yy]ou're|[Yy]ours)\b",),
+    "en": (r"\b(?:[Yy]ou|[Yy]our|[Yy]ou're|[Yy]ours|YOU|YOUR)\b",),
     "de": (r"\b(?:Sie|Ihr|Ihre|Ihren|Ihrem|dich|dein|deine)\b",),
     "fr": (r"\b(?:[Vv]ous|[Vv]otre|[Vv]os)\b",),
     "es": (r"\b(?:[Tt]u|[Tt]us|[Uu]sted|[Tt]e)\b",),
@@ -686,6 +695,130 @@ MORE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "pl": (r"^(?:używamy plików cookie|ta strona (?:używa|wykorzystuje) (?:pliki )?cookie)",),
     },
 }
+# Page chrome and reader pitches of recent pages (round 8), merged like ``MORE_PHRASES``: each
+# entry was checked against every ground-truth line of the three bench sets first (none holds one).
+CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "agency": {
+        # a photo credit standing alone: "Name/AFP via Getty Images", "(Quelle: APA/sda/dpa)"
+        "*": (
+            r"(?:^|/|\bvia |\()(?:getty ?images|afp|reuters|dpa|imago|shutterstock|"
+            r"picture[- ]alliance|ap photo|epa|istock(?:photo)?|keystone|anp|ansa|efe|apa|sda|ap)"
+            r"\b(?:\s*/\s*[\w .-]{1,30})*\)?$",
+        ),
+    },
+    "credit": {
+        "de": (
+            r"\bfoto(?: \[m\])?\s*:\s*(?:shutterstock|dpa|imago|getty|afp|reuters|"
+            r"picture alliance)\b",
+            r"^sendung\s*:",  # the broadcast a radio or TV story ran in
+            r"^dies ist eine maschinelle übersetzung\b",
+        ),
+        "en": (
+            r"^this (?:article|story) (?:was|has been) (?:machine[- ]translated|"
+            r"translated automatically)\b",
+        ),
+    },
+    "share": {
+        "en": (
+            r"^embed$",
+            r"^\W*(?:print|email|e-mail|share) (?:this )?article$",
+            r"^this article has been sent to\b",
+            r"^(?:an error has occurred|something went wrong),? please try again\b",
+            r"^(?:got a (?:story|tip)\??\s*)?get in touch with (?:our|the) "
+            r"(?:news ?team|newsroom|news desk)\b",
+        ),
+        "de": (
+            r"^fehler gefunden\??\s*jetzt melden\b",
+            r"^bitte markieren sie\b.{0,80}\bmelden sie (?:den|einen) fehler\b",
+            r"^durchschnittliche bewertung\s*:?\s*\d",
+        ),
+        "ko": (
+            r"^(?:기사 )?url이 복사되었습니다",
+            r"^\W*copyright\b.{0,80}무단 전재 및 재배포 금지",
+        ),
+        "zh": (r"^分享让更多人看到$",),
+        "ja": (r"^完了しました$",),  # a bookmark button's answer
+        "pt": (r"^(?:atenção:\s*)?comentários\b.{0,80}\b(?:moderador|aprovados)\b",),
+    },
+    "nav": {
+        "en": (
+            r"^for more (?:stories|news|articles) like this\b",
+            r"^(?:blog|news) index$",
+            r"^article content$",
+            r"^recommended videos$",  # a player's heading, not a list's
+        ),
+        "*": (r"^(?:article|artikel|článek|artículo|articolo)$",),  # a label standing alone
+    },
+    "readmore": {
+        "en": (
+            r"^also on [\w-]+\.(?:com|org|net|co\.uk) [A-Z]",
+            r"^related (?:posts?|articles?|stor(?:y|ies)|reading)\s*:",
+            r"^more ap [\w -]{1,30}: https?://",  # the AP wire's closing links
+        ),
+        "it": (r"^\(?leggi anche(?: su)?\s*:",),
+        "fr": (r"^(?:à|a) lire aussi\s+\S",),
+        "pt": (r"^\(?(?:leia|veja) (?:também|mais)\s*:",),
+    },
+    "cta": {
+        "de": (r"^mehr infos?$",),
+    },
+    "related": {
+        "es": (r"^noticia relacionada[:.]?$",),
+        "de": (r"^weiterführende links[:.]?$",),
+        "pl": (r"^(?:czytaj (?:więcej|też|także)|zobacz (?:też|także))[:.]?$",),
+    },
+    "subscribe": {
+        "en": (
+            r"^fill (?:out|in) the (?:form|fields)\b",
+            r"^to get started, (?:request|contact|call|fill|book|schedule)\b",
+            r"[$€£] ?\d+[kK]? in (?:free |ad )?credits?\b",
+            r"\btalk to (?:our|an?) (?:[\w-]+ ){0,4}experts?[.!]?$",
+            r"^did you (?:make|try) (?:this|one of my|my|any of my|the) recipes?\b",
+        ),
+        "de": (
+            r"^wie hat (?:ihnen|dir) (?:dieser|der) (?:artikel|beitrag|text) gefallen\b",
+            r"\bjournalismus braucht (?:deine|ihre|eure) unterstützung\b",
+            r"\btesten sie (?:jetzt )?(?:für )?(?:\d+|zwei|drei|vier|sechs) wochen\b",
+            r"\bkostenlos in ihren briefkasten\b",
+            r"^[^\w\s]+\s*[\w.-]+ unterstützen$",  # "❤ <Site> unterstützen"
+            r"\bum [\w.-]+ zu unterstützen:?$",
+        ),
+    },
+    "newsletter": {
+        "en": (
+            r"^get (?:the latest|daily|weekly) (?:[\w’'-]+ ){0,3}(?:news|updates)\b",
+            r"^get (?:real-time|live|instant) updates\b",
+        ),
+    },
+    "affiliate": {
+        "en": (
+            r"\b(?:buying|purchases?|shopping) (?:through|via|from) us (?:may |might |can )?"
+            r"earns? us (?:a )?commission",
+            r"\bis supported by commissions from\b",
+        ),
+        "de": (r"\bprovision\b.{0,20}\bohne mehrkosten\b",),
+    },
+    "follow": {
+        "de": (
+            r"^folgst du (?:schon |bereits )?[\w ]{1,30} auf (?:whatsapp|instagram|facebook|"
+            r"tiktok|x|telegram|youtube)\b",
+        ),
+    },
+    "consent": {
+        "de": (r"^externer inhalt (?:nicht verfügbar|nicht geladen)\b",),
+    },
+    "dateline": {
+        "en": (
+            r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? "
+            r"\d{1,2}(?:st|nd|rd|th),? \d{4}\b",
+        ),
+        "de": (r"^lesedauer\s*:?\s*\d+",),
+        "pt": (r"^tempo de leitura\s*:?\s*\d",),
+        "it": (r"^tempo di lettura\s*:?\s*\d",),
+        "nl": (r"^leestijd\s*:?\s*\d",),
+        "ja": (r"\d{4}年\d{1,2}月\d{1,2}日", r"\d{1,2}時\d{1,2}分"),
+    },
+}
 MORE_REPORTING: dict[str, tuple[str, ...]] = {
     "it": (r"\b(?:ha detto|secondo|milioni|per cento)\b",),
     "pt": (r"\b(?:disse|segundo|milhões|por cento)\b",),
@@ -713,5 +846,6 @@ def _merge(into: dict, more: dict) -> None:
 
 
 _merge(PHRASES, MORE_PHRASES)
+_merge(PHRASES, CHROME_PHRASES)
 _merge(REPORTING, MORE_REPORTING)
 _merge(READER, MORE_READER)

@@ -681,3 +681,199 @@ def test_reading_time_goes_above_the_story_only() -> None:
     prose = PROSE["en"]
     assert kept(["6 min read", *prose]) == prose
     assert kept([*prose, "6 min read"]) == [*prose, "6 min read"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "rule"),
+    [
+        ("en", "NOEL CELIS/AFP via Getty Images", "agency"),
+        ("de", "(Quelle: APA/sda/dpa)", "agency"),
+        ("de", "Externer Inhalt nicht verfügbar", "consent"),
+        ("de", "Fehler gefunden? Jetzt melden.", "share"),
+        ("de", "Bitte markieren Sie die Wörter im Text. Mit zwei Klicks melden Sie den Fehler der "
+         "Redaktion.", "share"),
+        ("en", "Got a story? Get in touch with our news team by emailing us at news@paper.example.",
+         "share"),
+        ("en", "For more stories like this, check our news page.", "nav"),
+        ("de", "Wie hat Ihnen dieser Artikel gefallen?", "subscribe"),
+        ("de", "Unabhängiger Journalismus braucht deine Unterstützung.", "subscribe"),
+        ("de", "Testen Sie für zwei Wochen die gedruckte Zeitung. Sie bekommen sie kostenlos in "
+         "Ihren Briefkasten.", "subscribe"),
+        ("en", "Start building today with $300 in free credits.", "subscribe"),
+        ("en", "Fill out the form for a free quote that includes a custom design.", "subscribe"),
+        ("en", "Did you make this recipe? Leave a star rating below.", "subscribe"),
+        ("en", "Get daily National news", "newsletter"),
+        ("en", "We select everything we recommend. Buying through us may earn us a commission.",
+         "affiliate"),
+        ("de", "Folgst du schon 20 Minuten auf Whatsapp?", "follow"),
+        ("de", "❤ Tagesblatt unterstützen", "subscribe"),
+        ("de", "Dann nutzen Sie einen der Links, um Tagesblatt zu unterstützen:", "subscribe"),
+        ("en", "Article content", "nav"),
+        ("cs", "Článek", "nav"),
+        ("en", "- Print Article", "share"),
+        ("en", "An error has occurred, please try again later.", "share"),
+        ("en", "Also on paper.com Ministers face a vote on the budget next week", "readmore"),
+        ("pt", "ATENÇÃO: Comentários ofensivos não serão aprovados pelo moderador.", "share"),
+        ("it", "(Leggi anche su: Il nuovo orario dei treni regionali –FOTO)", "readmore"),
+        ("en", "Related post: Pickled Brussels Sprouts Recipe", "readmore"),
+        ("en", "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
+         "readmore"),
+        ("fr", "À lire aussi La natalité russe menacée d’effondrement", "readmore"),
+        ("de", "ssi, dan; Foto [M]: Shutterstock", "credit"),
+        ("de", "Sendung: Antenne Brandenburg, Nachrichten am Abend", "credit"),
+        ("de", "Dies ist eine maschinelle Übersetzung eines Artikels unserer US-Kollegen.",
+         "credit"),
+        ("en", "Recommended Videos", "nav"),
+        ("en", "Get real-time updates and result insights on the exam results.", "newsletter"),
+    ],
+)
+def test_page_chrome_and_reader_pitches_go(lang: str, line: str, rule: str) -> None:
+    prose = PROSE[lang if lang in PROSE else "en"]
+    result = filter_paragraphs([prose[0], line, prose[1]])
+    assert result.kept == [prose[0], prose[1]]
+    assert result.removed == [f"{rule}: {line}"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # story sentences that hold the same words as a credit, a form or a pitch
+        "The pictures of the flood were distributed to newspapers via Getty Images.",
+        "The council asked residents to fill out the form by Friday, the mayor said.",
+        "Lawmakers said the ministry would talk to our experts next week.",
+        "The law took effect on January 22nd, 2019, after a long debate in parliament.",
+        "Die Regierung stellt Geld bereit, um die Ukraine zu unterstützen.",
+    ],
+)
+def test_story_sentences_like_chrome_stay(line: str) -> None:
+    prose = PROSE["en"]
+    assert kept([prose[0], line, prose[1]]) == [prose[0], line, prose[1]]
+
+
+@pytest.mark.parametrize("related", ["Czytaj więcej", "Weiterführende Links"])
+def test_related_headings_of_more_languages_go(related: str) -> None:
+    prose = PROSE["de"]
+    result = filter_paragraphs([prose[0], related, "Ein anderer Artikel", prose[1]])
+    assert result.kept == [prose[0], prose[1]]
+
+
+@pytest.mark.parametrize(
+    "line", ["| Backup Strategy | January 22nd, 2019 |", "Tempo de leitura: 2 minutos",
+             "Lesedauer: 4 Minuten", "2025年1月14日 01時28分 (1月14日 01時40分更新)"],
+)
+def test_dates_and_reading_times_go_at_the_top_only(line: str) -> None:
+    prose = PROSE["en"]
+    assert kept([line, *prose]) == prose
+
+
+TEASERS = [
+    ("Verkehr", "Neue Buslinien fahren ab Herbst durch drei Bezirke"),
+    ("Interview", "Warum die Stadt jetzt mehr Fahrer braucht"),
+    ("Haushalt", "Was der Ausbau des Netzes wirklich kostet"),
+]
+
+
+def _list_page(items: list[tuple[str, str]], *, linked: bool) -> str:
+    def item(kicker: str, text: str) -> str:
+        head = f'<a href="/{abs(hash(text))}">{text}</a>' if linked else text
+        return f"<li><strong>{kicker}:</strong> {head}</li>"
+
+    lis = "".join(item(kicker, text) for kicker, text in items)
+    prose = PROSE["de"]
+    return page(f"<p>{prose[0]}</p><ul>{lis}</ul><p>{prose[1]}</p><p>{prose[2]}</p>", lang="de")
+
+
+def test_a_list_of_teasers_for_other_articles_goes() -> None:
+    article = extract_article(_list_page(TEASERS, linked=True), URL, min_words=0)
+    assert article is not None
+    assert all(text not in article.text for _, text in TEASERS)
+    assert all(line in article.text for line in PROSE["de"])
+    assert sum(entry.startswith("teaser: ") for entry in article.boilerplate) == len(TEASERS)
+
+
+@pytest.mark.parametrize(
+    ("items", "linked"),
+    [
+        (TEASERS, False),  # the same lines, not links: the story's own list
+        # a list of picks: each link a product's name, not a headline
+        ([("Best overall", "Stitch Fix"), ("Best budget pick", "Braun BrewSense Drip Coffee Maker"),
+          ("Runner up", "Ratio Six Coffee Maker Stainless Edition")], True),
+    ],
+)
+def test_lists_that_are_not_teasers_stay(items: list[tuple[str, str]], linked: bool) -> None:
+    article = extract_article(_list_page(items, linked=linked), URL, min_words=0)
+    assert article is not None
+    assert all(text in article.text for _, text in items)
+
+
+def test_one_teaser_is_not_a_list_of_them() -> None:
+    prose = PROSE["de"]
+    kicker, text = TEASERS[0]
+    lines = [prose[0], f"- {kicker}: {text}", prose[1]]
+    assert kept(lines, links={text}) == lines
+    assert kept([*lines[:2], f"- {TEASERS[1][0]}: {TEASERS[1][1]}", prose[1]],
+                links={text, TEASERS[1][1]}) == [prose[0], prose[1]]
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Fatma Sevinç Çetin", ["Fatma Sevinç Çetin"]),
+        ("Von Anna Berg und Jan Roth", ["Anna Berg", "Jan Roth"]),
+        ("By Maria Lopez", ["Maria Lopez"]),
+    ],
+)
+def test_a_byline_that_repeats_the_authors_goes(line: str, authors: list[str]) -> None:
+    prose = PROSE["en"]
+    # above the text, after a standfirst too, and below it
+    result = filter_paragraphs([prose[0], line, *prose[1:]], authors=authors)
+    assert result.kept == prose and result.removed == [f"byline: {line}"]
+    assert kept([*prose, line], authors=authors) == prose
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Maria Lopez", []),  # no author known
+        ("Maria", ["Maria Lopez"]),  # part of a name
+        ("Maria Lopez said the council had voted.", ["Maria Lopez"]),  # a story sentence
+        ("Maria Lopez, Mayor of Springfield", ["Maria Lopez"]),  # more than a byline
+    ],
+)
+def test_lines_that_are_not_the_byline_stay(line: str, authors: list[str]) -> None:
+    prose = PROSE["en"]
+    lines = [prose[0], line, *prose[1:]]
+    assert kept(lines, authors=authors) == lines
+
+
+def test_a_dated_list_item_with_a_sentence_stays_at_the_top() -> None:
+    prose = PROSE["en"]
+    line = ("- 2023-06-12 Further arguments for raising awareness on issues of privacy, "
+            "data-protection and lock-in situations.")
+    assert kept([line, *prose]) == [line, *prose]
+
+
+def test_a_teaser_kicker_may_end_with_a_question_mark() -> None:
+    prose = PROSE["de"]
+    items = ["- KI in der Schule? Minister Wildberger: „Werden die KI immer bei uns haben“",
+             "- Warnung: Präsidentin schlägt bei Pflege Alarm: „Häuser gehen insolvent“"]
+    links = {"Minister Wildberger: „Werden die KI immer bei uns haben“",
+             "Präsidentin schlägt bei Pflege Alarm: „Häuser gehen insolvent“"}
+    assert kept([prose[0], *items, prose[1]], links=links) == [prose[0], prose[1]]
+
+
+CLOSING_PITCH = (
+    "Buses for Three Districts is a production of the Courier. If you liked this article, please "
+    "consider liking, sharing and subscribing to our weekly newsletter, and if you want to help "
+    "us keep reporting on the city you can also become a member of the Courier's club today."
+)
+
+
+def test_a_closing_pitch_to_the_reader_goes_from_the_last_line_only() -> None:
+    prose = [*PROSE["en"], *PROSE["fr"], *PROSE["es"]]  # a story long enough for the budget
+    result = filter_paragraphs([*prose, CLOSING_PITCH])
+    assert result.kept == prose and result.removed == [f"subscribe: {CLOSING_PITCH}"]
+    # the same words in the middle of the story, or reported, are the story's
+    assert kept([prose[0], CLOSING_PITCH, *prose[1:]]) == [prose[0], CLOSING_PITCH, *prose[1:]]
+    reported = CLOSING_PITCH + " The club has 2 million members, the editor said."
+    assert kept([*prose, reported]) == [*prose, reported]

@@ -126,3 +126,25 @@ def test_anchored_patterns_are_tried_on_every_line_they_match(concept, data):
     for odd in "\u017f\u212a\u0130":  # long s, Kelvin, dotted I
         if pattern.match(odd + line[1:]):
             assert boilerplate.PHRASE[concept].search(odd + line[1:]), (concept, odd, line)
+
+
+CALL_PATTERNS = [
+    (concept, pattern)
+    for concept in boilerplate.CALLS
+    for pattern in (boilerplate.PHRASE[concept].anchored, boilerplate.PHRASE[concept].floating)
+    if pattern is not None
+]
+
+
+@pytest.mark.parametrize(("concept", "pattern"), CALL_PATTERNS)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_calls_tried_at_once_miss_no_line_one_of_them_takes(concept, pattern, data):
+    """``_ANY_CALL`` says a line may be a call to action wherever one of ``CALLS`` matches it."""
+    line = data.draw(st.from_regex(pattern, fullmatch=True)) + data.draw(_NOISE)
+    if pattern is boilerplate.PHRASE[concept].floating:
+        line = data.draw(_NOISE) + line
+    line = data.draw(st.sampled_from([line, line.upper(), line.title()]))
+    lowered = boilerplate._lowered(line)
+    if boilerplate.PHRASE[concept].search(line, lowered):
+        assert boilerplate._ANY_CALL.search(line, lowered), (concept, line)
