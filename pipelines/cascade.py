@@ -59,7 +59,7 @@ _P_TEXT = etree.XPath(".//p//text()")
 SKIPPED = {"readability": 0, "compared": 0, "page_text": 0}  # in this process
 
 
-def text_bound(raw_tree: Any, removed: Any = None) -> int:
+def text_bound(raw_tree: Any, removed: Any = None, measure: Measure | None = None) -> int:
     """An upper bound of the length of readability's text, or ``html2txt``'s, on ``raw_tree``.
 
     Both move or drop whole text nodes of the page, never split one, and leave out scripts and
@@ -73,16 +73,30 @@ def text_bound(raw_tree: Any, removed: Any = None) -> int:
     is taken away, at most two spaces less than the script's folded text, can only shrink).
     ``removed``: more elements, none inside another, that the reader drops with all their text
     before it reads any (``unlikely``): their text is taken away the same way (with the scripts
-    inside them).
+    inside them). ``measure``: the page's ``page_measure``, when read already.
     """
-    length = _FOLDED_LENGTH(raw_tree) + _TEXT_NODES(raw_tree) + 6 * _IFRAMES(raw_tree)
+    length, scripts = measure or page_measure(raw_tree)
     dropped = set(removed or ())
     for element in dropped:
         length -= max(_FOLDED_LENGTH_HERE(element) - 2, 0)
-    for element in raw_tree.iter("script", "style"):
-        if element.text and not (dropped and dropped.intersection(element.iterancestors())):
-            length -= max(_FOLDED_LENGTH_HERE(element) - 2, 0)
+    for element, folded in scripts:
+        if not (dropped and dropped.intersection(element.iterancestors())):
+            length -= max(folded - 2, 0)
     return int(length)
+
+
+Measure = tuple[float, list[tuple[Any, float]]]
+
+
+def page_measure(raw_tree: Any) -> Measure:
+    """What ``text_bound`` reads of the page: its folded text's length with the slack for text
+    nodes and ``iframe``s, and each script's and style's folded length."""
+    length = _FOLDED_LENGTH(raw_tree) + _TEXT_NODES(raw_tree) + 6 * _IFRAMES(raw_tree)
+    scripts = [
+        (element, _FOLDED_LENGTH_HERE(element))
+        for element in raw_tree.iter("script", "style") if element.text
+    ]
+    return length, scripts
 
 
 def unlikely(raw_tree: Any) -> list[Any]:
@@ -142,9 +156,10 @@ def readability_cannot_win(raw_tree: Any, body: Any, text: str, options: Any) ->
         return False
     if _sanitized()(body):
         return False  # "unclean": the cascade tries jusText
-    if 2 * len(text) >= text_bound(raw_tree):
+    measure = page_measure(raw_tree)
+    if 2 * len(text) >= text_bound(raw_tree, measure=measure):
         return True
-    return 2 * len(text) >= text_bound(raw_tree, unlikely(raw_tree))
+    return 2 * len(text) >= text_bound(raw_tree, unlikely(raw_tree), measure)
 
 
 @cache
