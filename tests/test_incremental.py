@@ -130,7 +130,7 @@ def test_second_run_fetches_only_new_and_updated(tmp_path: Path):
     assert len(canon) == 8  # 6 + the new one + the update of item 2
     assert canon.count("item-2-of-the-county-board.html") == 2
     glob = f"{tmp_path}/out/articles/**/*.parquet"
-    latest = duckdb.sql(  # the README's "latest version of each article" query
+    latest = duckdb.sql(  # "latest version of each article", as sql/views.sql's latest_articles
         f"select canonical_url, text from '{glob}' "
         "qualify row_number() over (partition by canonical_url order by fetched_at desc) = 1"
     ).fetchall()
