@@ -128,7 +128,7 @@ def unlikely(raw_tree: Any) -> list[Any]:
     return found
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 12)
 def _unlikely(attrs: str, unlikely_re: Any, maybe_re: Any) -> bool:
     low = attrs.lower()
     return bool(unlikely_re.search(low)) and not maybe_re.search(low)

@@ -38,7 +38,7 @@ _RE_TEST = re.compile(r"re:test\((@[\w|@-]+), '([^']*)'(, '[a-z]*')?\)")
 
 Matchers = list[Callable[[str], bool]]
 Test = Callable[[Any, Matchers], bool]
-MEMO = 1 << 15  # attribute values remembered per pattern: a site's pages share their classes
+MEMO = 1 << 12  # attribute values remembered per pattern (18 patterns: at most a few MB a worker)
 
 
 def matcher(pattern: str, flags: str = "") -> Callable[[str], bool]:
