@@ -628,6 +628,19 @@ def test_pruned_elements_are_put_back_where_they_were() -> None:
     assert pruned.removed == [] and pruned.words == 0
 
 
+def _goes_alone(lang: str, line: str, rule: str) -> None:
+    """``line`` between two story paragraphs of its language is removed by ``rule``, alone."""
+    prose = PROSE[lang if lang in PROSE else "en"]
+    result = filter_paragraphs([prose[0], line, prose[1]])
+    assert result.kept == [prose[0], prose[1]]
+    assert result.removed == [f"{rule}: {line}"]
+
+
+def _stays_between_prose(line: str) -> None:
+    prose = PROSE["en"]
+    assert kept([prose[0], line, prose[1]]) == [prose[0], line, prose[1]]
+
+
 @pytest.mark.parametrize(
     ("lang", "line", "rule"),
     [
@@ -656,10 +669,7 @@ def test_pruned_elements_are_put_back_where_they_were() -> None:
     ],
 )
 def test_generic_calls_to_action_and_disclosures_go(lang: str, line: str, rule: str) -> None:
-    prose = PROSE[lang if lang in PROSE else "en"]
-    result = filter_paragraphs([prose[0], line, prose[1]])
-    assert result.kept == [prose[0], prose[1]]
-    assert result.removed == [f"{rule}: {line}"]
+    _goes_alone(lang, line, rule)
 
 
 @pytest.mark.parametrize(
@@ -673,8 +683,7 @@ def test_generic_calls_to_action_and_disclosures_go(lang: str, line: str, rule: 
     ],
 )
 def test_reporting_on_affiliates_and_social_networks_stays(line: str) -> None:
-    prose = PROSE["en"]
-    assert kept([prose[0], line, prose[1]]) == [prose[0], line, prose[1]]
+    _stays_between_prose(line)
 
 
 def test_reading_time_goes_above_the_story_only() -> None:
@@ -728,10 +737,7 @@ def test_reading_time_goes_above_the_story_only() -> None:
     ],
 )
 def test_page_chrome_and_reader_pitches_go(lang: str, line: str, rule: str) -> None:
-    prose = PROSE[lang if lang in PROSE else "en"]
-    result = filter_paragraphs([prose[0], line, prose[1]])
-    assert result.kept == [prose[0], prose[1]]
-    assert result.removed == [f"{rule}: {line}"]
+    _goes_alone(lang, line, rule)
 
 
 @pytest.mark.parametrize(
@@ -746,8 +752,7 @@ def test_page_chrome_and_reader_pitches_go(lang: str, line: str, rule: str) -> N
     ],
 )
 def test_story_sentences_like_chrome_stay(line: str) -> None:
-    prose = PROSE["en"]
-    assert kept([prose[0], line, prose[1]]) == [prose[0], line, prose[1]]
+    _stays_between_prose(line)
 
 
 @pytest.mark.parametrize("related", ["Czytaj więcej", "Weiterführende Links"])
