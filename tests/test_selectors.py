@@ -15,6 +15,7 @@ from conftest import load_bench_script
 from lxml import etree
 from trafilatura import core, main_extractor
 from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+from trafilatura.xpaths import REGEXP_NS
 
 from pipelines import cascade, selectors
 from pipelines.extract import FULL, SELECTORS, parse_html
@@ -143,7 +144,7 @@ def test_a_changed_expression_keeps_its_xpath():
     # a vocabulary change is followed (the patterns are read), a change of logic is not
     assert selectors.patterns_of(path.replace("infinite-?scroll", "endless"), template)
     assert selectors.patterns_of(path.replace("not(.//h1)", "not(.//h2)"), template) is None
-    ns = {"re": "http://exslt.org/regular-expressions"}
+    ns = {"re": REGEXP_NS}
     changed = etree.XPath(path.replace("self::aside", "self::nav"), namespaces=ns)
     original = etree.XPath(path, namespaces=ns)
     other = etree.XPath(".//div")
@@ -159,7 +160,7 @@ def test_a_changed_expression_keeps_its_xpath():
 
 
 def test_not_installed_for_another_version_or_when_switched_off(monkeypatch):
-    ns = {"re": "http://exslt.org/regular-expressions"}
+    ns = {"re": REGEXP_NS}
     original = etree.XPath(core.RAW_TREE_PRUNE_XPATH[0].path, namespaces=ns)
     fake = types.SimpleNamespace(RAW_TREE_PRUNE_XPATH=[original])
     assert selectors.install({"trafilatura.core": fake}, trafilatura_version="9.9") == []
