@@ -16,13 +16,15 @@ elements whose class and id its ``remove_unlikely_candidates`` drops; readabilit
 on 67 of aeb-dev's 97 comparisons instead of 40). When trafilatura's text has paragraph text, no
 more tables than paragraphs, is long and clean enough that the cascade would not try jusText, and
 is at least half that bound, readability's answer cannot be chosen: the shortcut returns
-trafilatura's text as ``compare_extraction`` would, without running readability. When the text
+trafilatura's text as ``compare_extraction`` would, without running readability or copying the
+raw tree for it. When the text
 is at least a fifth of the bound, the page-share test cannot pass: the page's text is not read.
 The text is the same either way; only the time differs (rules of trafilatura 2.3.1).
 
-The shortcut reaches into trafilatura's internals (``trafilatura.core.compare_extraction`` and
-``html2txt``), so it is installed only for the trafilatura version whose rules it mirrors
-(``RULES_OF``) and when the functions it wraps have the expected signatures; otherwise, or with
+The shortcut reaches into trafilatura's internals (it wraps ``_extract_and_compare`` and
+``html2txt`` of ``trafilatura.core``, and calls ``extract_content`` and ``compare_extraction`` as
+the first does), so it is installed only for the trafilatura version whose rules it mirrors
+(``RULES_OF``) and when those functions have the expected signatures; otherwise, or with
 ``NEWSCLEAN_PLAIN_CASCADE=1`` in the environment, the plain cascade runs: slower, never
 different. It acts only inside ``shortcut()`` (``pipelines.extract`` wraps its own call to
 trafilatura in it): a plain ``trafilatura.extract`` in the same process, as the benchmarks'
@@ -36,6 +38,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from copy import copy
 from functools import cache, lru_cache
 from importlib.metadata import version
 from types import ModuleType
@@ -44,10 +47,13 @@ from typing import Any
 from lxml import etree
 
 RULES_OF = "2.3.1"  # the trafilatura version whose cascade rules this mirrors
-_SIGNATURES = {
-    "compare_extraction": ["cleaned_tree", "raw_tree", "body", "text", "options"],
+_SIGNATURES = {  # the functions of ``trafilatura.core`` wrapped (the first two) or called
+    "_extract_and_compare": ["cleaned_tree", "cleaned_tree_backup", "tree", "options"],
     "html2txt": ["content", "clean"],
+    "compare_extraction": ["cleaned_tree", "raw_tree", "body", "text", "options"],
+    "extract_content": ["cleaned_tree", "options"],
 }
+_WRAPPED = ("_extract_and_compare", "html2txt")
 PAGE_SHARE = 0.2  # trafilatura.core.ESCALATION_PAGE_SHARE in RULES_OF
 _ACTIVE: ContextVar[bool] = ContextVar("newsclean_cascade_shortcut", default=False)
 _TEXT_LENGTH: ContextVar[int | None] = ContextVar("newsclean_cascade_text", default=None)
@@ -169,25 +175,30 @@ def _sanitized() -> etree.XPath:
     return etree.XPath(SANITIZED_XPATH)
 
 
-def _compare_extraction(compare: Any) -> Any:
-    def compare_extraction(cleaned_tree: Any, raw_tree: Any, body: Any, text: str,
-                           options: Any) -> Any:
-        if not _ACTIVE.get():
-            return compare(cleaned_tree, raw_tree, body, text, options)
-        if readability_cannot_win(raw_tree, body, text, options):
+def _extract_and_compare(original: Any, core: ModuleType) -> Any:
+    """``core._extract_and_compare`` (trafilatura's own extraction, then ``compare_extraction``
+    on a copy of the raw tree), with readability skipped where it cannot win: then the raw tree
+    is not copied either (0.5-1 ms a page), since nothing reads the copy."""
+
+    def extract_and_compare(cleaned_tree: Any, cleaned_tree_backup: Any, tree: Any,
+                            options: Any) -> Any:
+        if not _ACTIVE.get() or options.fast:
+            return original(cleaned_tree, cleaned_tree_backup, tree, options)
+        body, text = core.extract_content(cleaned_tree, options)
+        if readability_cannot_win(tree, body, text, options):
             SKIPPED["readability"] += 1
             found = body, text
         else:
             SKIPPED["compared"] += 1
-            found = compare(cleaned_tree, raw_tree, body, text, options)
+            found = core.compare_extraction(cleaned_tree_backup, copy(tree), body, text, options)
         # the cascade's text from here on: the rescue that may follow only makes it longer
         _TEXT_LENGTH.set(len(found[1]))
         return found
 
-    return compare_extraction
+    return extract_and_compare
 
 
-def _html2txt(html2txt: Any) -> Any:
+def _html2txt(html2txt: Any, core: ModuleType) -> Any:
     def page_text(content: Any, clean: bool = True) -> str:
         known = _TEXT_LENGTH.get() if _ACTIVE.get() else None
         _TEXT_LENGTH.set(None)
@@ -199,11 +210,12 @@ def _html2txt(html2txt: Any) -> Any:
     return page_text
 
 
-_WRAPPERS = {"compare_extraction": _compare_extraction, "html2txt": _html2txt}
+_WRAPPERS = {"_extract_and_compare": _extract_and_compare, "html2txt": _html2txt}
 
 
 def install(core: ModuleType | None = None, *, trafilatura_version: str | None = None) -> bool:
-    """Wrap ``core.compare_extraction`` and ``core.html2txt`` (``trafilatura.core``'s by default).
+    """Wrap ``core._extract_and_compare`` and ``core.html2txt`` (``trafilatura.core``'s by
+    default).
 
     Returns whether it is installed: not for another trafilatura version, functions of another
     shape, or with ``NEWSCLEAN_PLAIN_CASCADE=1``; then the cascade runs as trafilatura ships it.
@@ -215,7 +227,7 @@ def install(core: ModuleType | None = None, *, trafilatura_version: str | None =
     if core is None:
         from trafilatura import core
     found = {name: getattr(core, name, None) for name in _SIGNATURES}
-    if all(getattr(f, "newsclean_shortcut", False) for f in found.values()):
+    if all(getattr(found[name], "newsclean_shortcut", False) for name in _WRAPPED):
         return True
     for name, function in found.items():
         try:
@@ -224,9 +236,9 @@ def install(core: ModuleType | None = None, *, trafilatura_version: str | None =
             return False
         if names != _SIGNATURES[name]:
             return False
-    for name, function in found.items():
-        wrapper = _WRAPPERS[name](function)
-        wrapper.__wrapped__ = function
+    for name in _WRAPPED:
+        wrapper = _WRAPPERS[name](found[name], core)
+        wrapper.__wrapped__ = found[name]
         wrapper.newsclean_shortcut = True
         setattr(core, name, wrapper)
     return True

@@ -128,8 +128,14 @@ def test_short_or_unclean_or_table_texts_go_to_the_plain_comparison():
 
 
 def test_not_installed_for_another_version_or_shape_or_when_switched_off(monkeypatch):
+    def _extract_and_compare(cleaned_tree, cleaned_tree_backup, tree, options):
+        return tree, ""
+
     def compare_extraction(cleaned_tree, raw_tree, body, text, options):
         return body, text
+
+    def extract_content(cleaned_tree, options):
+        return cleaned_tree, ""
 
     def other_shape(tree, body, text, options):
         return body, text
@@ -137,21 +143,27 @@ def test_not_installed_for_another_version_or_shape_or_when_switched_off(monkeyp
     def html2txt(content, clean=True):
         return ""
 
-    fake = types.SimpleNamespace(compare_extraction=compare_extraction, html2txt=html2txt)
+    def fake_core(**changed):
+        functions = dict(_extract_and_compare=_extract_and_compare, html2txt=html2txt,
+                         compare_extraction=compare_extraction, extract_content=extract_content)
+        return types.SimpleNamespace(**{**functions, **changed})
+
+    fake = fake_core()
     assert not cascade.install(fake, trafilatura_version="9.9")
-    assert fake.compare_extraction is compare_extraction
+    assert fake._extract_and_compare is _extract_and_compare
     assert not cascade.install(types.SimpleNamespace(), trafilatura_version=cascade.RULES_OF)
-    half = types.SimpleNamespace(compare_extraction=compare_extraction)
-    assert not cascade.install(half, trafilatura_version=cascade.RULES_OF)
-    assert half.compare_extraction is compare_extraction
-    odd = types.SimpleNamespace(compare_extraction=other_shape, html2txt=html2txt)
-    assert not cascade.install(odd, trafilatura_version=cascade.RULES_OF)
-    assert odd.compare_extraction is other_shape
+    for name in cascade._SIGNATURES:  # one missing, or of another shape: nothing is wrapped
+        for changed in (None, other_shape):
+            odd = fake_core(**{name: changed})
+            before = dict(vars(odd))
+            assert not cascade.install(odd, trafilatura_version=cascade.RULES_OF), name
+            assert vars(odd) == before, name
     monkeypatch.setenv("NEWSCLEAN_PLAIN_CASCADE", "1")
     assert not cascade.install(fake, trafilatura_version=cascade.RULES_OF)
     monkeypatch.delenv("NEWSCLEAN_PLAIN_CASCADE")
     assert cascade.install(fake, trafilatura_version=cascade.RULES_OF)
-    assert fake.compare_extraction.__wrapped__ is compare_extraction
+    assert fake._extract_and_compare.__wrapped__ is _extract_and_compare
     assert fake.html2txt.__wrapped__ is html2txt
+    assert fake.compare_extraction is compare_extraction  # called, not wrapped
     assert cascade.install(fake, trafilatura_version=cascade.RULES_OF)  # once, not twice
-    assert fake.compare_extraction.__wrapped__ is compare_extraction
+    assert fake._extract_and_compare.__wrapped__ is _extract_and_compare
