@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from copy import copy
-from functools import cache, lru_cache
+from functools import cache
 from importlib.metadata import version
 from types import ModuleType
 from typing import Any
@@ -113,31 +113,32 @@ def unlikely(raw_tree: Any) -> list[Any]:
     if rules is None:
         return []
     unlikely_re, maybe_re, frame_tags = rules
-    found: list[Any] = []
-    dropped: set[Any] = set()
-    for element in raw_tree.iter("fencedframe"):
-        dropped.add(element)
-        found.append(element)
-    for element in raw_tree.iterdescendants(etree.Element):
+    found: list[Any] = list(raw_tree.iter("fencedframe"))
+    dropped: set[Any] = set(found)
+    verdicts = _VERDICTS
+    for element in _CLASS_OR_ID(raw_tree):
         class_, id_ = element.get("class"), element.get("id")
-        if not class_ and not id_:
+        attrs = f"{class_} {id_}" if class_ and id_ else class_ or id_ or ""
+        verdict = verdicts.get(attrs)
+        if verdict is None:  # readability's own test, once per value
+            if len(verdicts) >= _VERDICTS_KEPT:
+                verdicts.clear()
+            low = attrs.lower()
+            verdict = verdicts[attrs] = (
+                len(attrs) >= 2 and bool(unlikely_re.search(low)) and not maybe_re.search(low)
+            )
+        if not verdict or element.tag in frame_tags or element.tag in ("script", "style"):
             continue
-        attrs = " ".join(filter(None, (class_, id_)))
-        if len(attrs) < 2 or element.tag in frame_tags or element.tag in ("script", "style"):
-            continue
-        if not _unlikely(attrs, unlikely_re, maybe_re):
-            continue
-        if any(parent in dropped for parent in element.iterancestors()):
+        if dropped and any(parent in dropped for parent in element.iterancestors()):
             continue
         dropped.add(element)
         found.append(element)
     return found
 
 
-@lru_cache(maxsize=1 << 12)
-def _unlikely(attrs: str, unlikely_re: Any, maybe_re: Any) -> bool:
-    low = attrs.lower()
-    return bool(unlikely_re.search(low)) and not maybe_re.search(low)
+_CLASS_OR_ID = etree.XPath("descendant::*[@class or @id]")
+_VERDICTS: dict[str, bool] = {}  # class and id values read, in this process
+_VERDICTS_KEPT = 1 << 12
 
 
 @cache
