@@ -112,7 +112,10 @@ def parse_html(html: str | bytes, *, utf8: bytes | None = None) -> lxml_html.Htm
     """
     text = trafilatura_utils.decode_file(html)
     beginning = text[:50].lower()
-    repaired = trafilatura_utils.repair_faulty_html(text, beginning)
+    if needs_no_repair(text, beginning):
+        repaired = text
+    else:
+        repaired = trafilatura_utils.repair_faulty_html(text, beginning)
     source = utf8 if utf8 is not None and repaired == text else repaired
     text = repaired
     retried = False
@@ -129,6 +132,33 @@ def parse_html(html: str | bytes, *, utf8: bytes | None = None) -> lxml_html.Htm
     if trafilatura_utils.is_dubious_html(beginning) and len(tree) < 2:
         return None
     return tree
+
+
+# ``trafilatura.utils.repair_faulty_html`` first deletes the characters XML forbids with a regex
+# over the whole page (about 1.2 ms of a 220 KB page); a search for each of them is 3-4 times
+# faster. Only for the character class this mirrors; another one (an upgrade): no shortcut.
+_INVALID_XML_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+_INVALID_XML: tuple[str, ...] = ()
+if getattr(trafilatura_utils, "INVALID_XML_CHARS", None) is not None and (
+    trafilatura_utils.INVALID_XML_CHARS.pattern == _INVALID_XML_PATTERN
+):
+    _INVALID_XML = tuple(map(chr, (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)))
+
+
+def needs_no_repair(text: str, beginning: str) -> bool:
+    """Whether ``trafilatura.utils.repair_faulty_html(text, beginning)`` returns ``text`` as it
+    is: no character it deletes, no DOCTYPE it rewrites (nor a one-line page, which it would
+    end with a newline), no self-closing ``<html .../>`` in the first lines. ``False`` when
+    unsure: then trafilatura's repair runs."""
+    if not _INVALID_XML or any(char in text for char in _INVALID_XML):
+        return False
+    if "doctype" in beginning:
+        firstline, newline, _rest = text.partition("\n")
+        if not newline or trafilatura_utils.DOCTYPE_TAG.search(firstline):
+            return False
+    return not any(
+        "<html" in line and line.endswith("/>") for line in text[:4096].splitlines()[:4]
+    )
 
 
 def _parse_bytes(text: str) -> lxml_html.HtmlElement | None:
