@@ -165,6 +165,9 @@ _END_PUNCT = re.compile(r"[.!?…:;\"”»)]$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does not end like prose
 _KICKER = re.compile(r"^([^:?]{1,60})[:?]\s+(.+)$")
 _DIGITS = re.compile(r"\d+")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")
 
 # --------------------------------------------------------------------------- tunables
 
@@ -192,6 +195,8 @@ TEASER_KICKER_WORDS = 4  # "Kicker: <headline>": a teaser's kicker is a few word
 TEASER_MIN_WORDS = 5  # ... and its headline, the whole text of a link, at least this many
 REPEAT_MIN_WORDS = 10  # shorter repeats are section heads, separators, interview questions
 BIO_TAIL = 3  # a bio is one of the last lines
+LEAD_MAX_WORDS = 80  # words: a line led by a call or a credit sentence (``_lead_rule``)
+LEAD_MAX_CHARS = 160  # characters: where its first sentence ends at the latest (a quick test)
 CJK_CHARS_PER_WORD = 2  # Chinese and Japanese words average 1.5-2 characters
 SEA_CHARS_PER_WORD = 4  # Thai, Lao, Khmer, Burmese: about 4 characters a word
 
@@ -715,6 +720,60 @@ def _line_rule(
     return None
 
 
+def _pitch_rule(
+    line: str, n_words: int, index: int, closing: bool, lowered: str | None
+) -> str | None:
+    """Reader pitches and closing boilerplate, by wording and position (round 9):
+
+    * ``offer``: a discount on the site's own subscription, addressed to the reader (its
+      percentage is the offer: the reporting guard reads the line without it);
+    * ``about``: the publisher's boilerplate after the story (a company fact sheet, "<Name> is a
+      nonprofit ... our clinicians", an adviser's disclosure) in the lines that close the page
+      (``closing``: ``_closing_start``);
+    * ``pitch``: a line of up to ``LEAD_MAX_WORDS`` led by a sentence that is a call to action or
+      a credit, when another of its sentences is a call too or it closes the page.
+    """
+    if n_words <= PROMO_MAX_WORDS and "%" in line and PHRASE["offer"].search(line, lowered):
+        offer = READER.search(line) and not REPORTING.search(_PERCENT.sub(" ", line))
+        return "offer" if offer else None
+    if index == 0 or n_words > LEAD_MAX_WORDS:
+        return None
+    if closing and PHRASE["about"].search(line, lowered):
+        return None if REPORTING.search(line) else "about"
+    if n_words > PROMO_MAX_WORDS and _lead_rule(line, closing):
+        return None if REPORTING.search(line) else "pitch"  # the guard last: it is slow
+    return None
+
+
+def _closing_start(lines: list[str]) -> int:
+    """The index from which lines close the page: the last ``BIO_TAIL`` lines, and the last
+    prose line with what follows it (read from the end: a few lines)."""
+    index = len(lines) - 1
+    while index > 0 and words(lines[index]) < BODY_LINE:
+        index -= 1
+    return max(1, min(index, len(lines) - BIO_TAIL))
+
+
+def _lead_rule(line: str, closing: bool) -> bool:
+    """A line led by a short sentence (``SHORT`` words at most) that is a call or a credit is a
+    pitch as a whole when another of its sentences calls too or it closes the page."""
+    end = _SENTENCES.search(line, 0, LEAD_MAX_CHARS)
+    if end is None or words(line[: end.start()]) > SHORT or not _sentence_call(
+        line[: end.start()]
+    ):
+        return False
+    rest = _SENTENCES.split(line[end.end() :])
+    return closing or any(_sentence_call(s) for s in rest if words(s) <= PROMO_MAX_WORDS)
+
+
+def _sentence_call(sentence: str) -> bool:
+    if _ANY_CALL.search(sentence):
+        for concept in CALLS:
+            if PHRASE[concept].search(sentence):
+                return True
+    return PHRASE["credit"].search(sentence)
+
+
 def _is_tail(lines: list[str], start: int) -> bool:
     """A paywall notice ends the visible article: at most one prose line follows it."""
     return sum(words(line) >= BODY_LINE for line in lines[start + 1 :]) <= 1
@@ -780,6 +839,7 @@ def filter_paragraphs(
     seen: set[tuple[str, ...]] = set()
     in_list = in_block = False
     top = True
+    closing = _closing_start(lines)
     for index, line in enumerate(lines):
         key = _key(line)
         n_words = len(key) if _spaced(line) else words(line)
@@ -814,6 +874,8 @@ def filter_paragraphs(
             rule = "byline"  # above or below the text, after a standfirst too
         else:
             rule = _line_rule(line, n_words, index, len(lines), lowered)
+            if rule is None:
+                rule = _pitch_rule(line, n_words, index, index >= closing, lowered)
             if rule is None and in_block and _joins_block(line, n_words):
                 rule = "promo-block"
         top = top and (rule is not None or n_words < BODY_LINE)
