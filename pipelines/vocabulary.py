@@ -830,8 +830,8 @@ PITCH_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"\bget [^.!?]{0,80}\bfrom (?:our|[\w'’ ]{1,40}['’]s) premium "
             r"(?:services?|memberships?|plans?)\b",
             # a banner addressed to the reader that closes on "today": no sentence, a button
-            r"^(?:get|find|start|unlock|begin|apply for|book|try|grow|invest) [^.!?]{0,60}"
-            r"\byour?\b[^.!?]{0,60}\btoday!?$",
+            r"^(?:get|find|start|unlock|begin|apply for|book|try|grow|invest) "
+            r"(?=[^.!?]{0,60}\byour?\b)[^.!?]{0,120} today!?$",
             # an event pitch: "Meet <Company> at <Event> in Berlin on 27 November."
             r"^meet (?:us|(?-i:[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3})) at (?-i:[A-Z])[^.!?]{0,60}"
             r"\b(?:on \d{1,2}|in (?-i:[A-Z])|booth|stand)\b",
