@@ -195,6 +195,7 @@ TEASER_KICKER_WORDS = 4  # "Kicker: <headline>": a teaser's kicker is a few word
 TEASER_MIN_WORDS = 5  # ... and its headline, the whole text of a link, at least this many
 REPEAT_MIN_WORDS = 10  # shorter repeats are section heads, separators, interview questions
 BIO_TAIL = 3  # a bio is one of the last lines
+CLOSING_LINES = 8  # the publisher's closing boilerplate is one of the last lines
 LEAD_MAX_WORDS = 80  # words: a line led by a call or a credit sentence (``_lead_rule``)
 LEAD_MAX_CHARS = 160  # characters: where its first sentence ends at the latest (a quick test)
 CJK_CHARS_PER_WORD = 2  # Chinese and Japanese words average 1.5-2 characters
@@ -730,8 +731,9 @@ def _pitch_rule(
     * ``about``: the publisher's boilerplate after the story (a company fact sheet, "<Name> is a
       nonprofit ... our clinicians", an adviser's disclosure) in the lines that close the page
       (``closing``: ``_closing_start``);
-    * ``pitch``: a line of up to ``LEAD_MAX_WORDS`` led by a sentence that is a call to action or
-      a credit, when another of its sentences is a call too or it closes the page.
+    * ``pitch``: a line of up to ``LEAD_MAX_WORDS`` led by a short sentence that is a call to
+      action or a credit, when it closes the page or that sentence asks or exclaims and another
+      of its sentences calls too (``_lead_rule``).
     """
     if n_words <= PROMO_MAX_WORDS and "%" in line and PHRASE["offer"].search(line, lowered):
         offer = READER.search(line) and not REPORTING.search(_PERCENT.sub(" ", line))
@@ -746,21 +748,24 @@ def _pitch_rule(
 
 
 def _closing_start(lines: list[str]) -> int:
-    """The index from which lines close the page: the last ``BIO_TAIL`` lines, and the last
-    prose line with what follows it (read from the end: a few lines)."""
+    """The index from which lines close the page: the last ``BIO_TAIL`` lines, and of the last
+    ``CLOSING_LINES``, the last prose line and those after it."""
+    floor = max(1, len(lines) - CLOSING_LINES)
     index = len(lines) - 1
-    while index > 0 and words(lines[index]) < BODY_LINE:
+    while index > floor and words(lines[index]) < BODY_LINE:
         index -= 1
     return max(1, min(index, len(lines) - BIO_TAIL))
 
 
 def _lead_rule(line: str, closing: bool) -> bool:
     """A line led by a short sentence (``SHORT`` words at most) that is a call or a credit is a
-    pitch as a whole when another of its sentences calls too or it closes the page."""
+    pitch as a whole when it closes the page, or when that sentence asks or exclaims ("Did you
+    make one of my recipes?") and another of its sentences calls too."""
     end = _SENTENCES.search(line, 0, LEAD_MAX_CHARS)
-    if end is None or words(line[: end.start()]) > SHORT or not _sentence_call(
-        line[: end.start()]
-    ):
+    if end is None or not (closing or line[end.start() - 1] in "?!"):
+        return False
+    first = line[: end.start()]
+    if words(first) > SHORT or not _sentence_call(first):
         return False
     rest = _SENTENCES.split(line[end.end() :])
     return closing or any(_sentence_call(s) for s in rest if words(s) <= PROMO_MAX_WORDS)
@@ -874,7 +879,7 @@ def filter_paragraphs(
             rule = "byline"  # above or below the text, after a standfirst too
         else:
             rule = _line_rule(line, n_words, index, len(lines), lowered)
-            if rule is None:
+            if rule is None and (n_words > PROMO_MAX_WORDS or index >= closing or "%" in line):
                 rule = _pitch_rule(line, n_words, index, index >= closing, lowered)
             if rule is None and in_block and _joins_block(line, n_words):
                 rule = "promo-block"
