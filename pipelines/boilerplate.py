@@ -729,8 +729,8 @@ def _pitch_rule(
     * ``offer``: a discount on the site's own subscription, addressed to the reader (its
       percentage is the offer: the reporting guard reads the line without it);
     * ``about``: the publisher's boilerplate after the story (a company fact sheet, "<Name> is a
-      nonprofit ... our clinicians", an adviser's disclosure) in the lines that close the page
-      (``closing``: ``_closing_start``);
+      nonprofit ... our clinicians", an adviser's disclosure; a sentence or more, over ``SHORT``
+      words) in the lines that close the page (``closing``: ``_closing_start``);
     * ``pitch``: a line of up to ``LEAD_MAX_WORDS`` led by a short sentence that is a call to
       action or a credit, when it closes the page or that sentence asks or exclaims and another
       of its sentences calls too (``_lead_rule``).
@@ -740,7 +740,7 @@ def _pitch_rule(
         return "offer" if offer else None
     if index == 0 or n_words > LEAD_MAX_WORDS:
         return None
-    if closing and PHRASE["about"].search(line, lowered):
+    if closing and n_words > SHORT and PHRASE["about"].search(line, lowered):
         return None if REPORTING.search(line) else "about"
     if n_words > PROMO_MAX_WORDS and _lead_rule(line, closing):
         return None if REPORTING.search(line) else "pitch"  # the guard last: it is slow
@@ -752,8 +752,8 @@ def _closing_start(lines: list[str]) -> int:
     ``CLOSING_LINES``, the last prose line and those after it."""
     floor = max(1, len(lines) - CLOSING_LINES)
     index = len(lines) - 1
-    while index > floor and words(lines[index]) < BODY_LINE:
-        index -= 1
+    while index > floor and (len(lines[index]) < BODY_LINE or words(lines[index]) < BODY_LINE):
+        index -= 1  # a word takes a character at least: most closing lines are counted by len
     return max(1, min(index, len(lines) - BIO_TAIL))
 
 
