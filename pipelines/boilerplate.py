@@ -13,8 +13,9 @@ makes a promo:
   (``Pruned.restore``).
 * ``filter_paragraphs`` works on extracted paragraphs: headline repeated at the top, exact
   repeats, short calls to action and page chrome, promo blocks, related-article lists, lists of
-  teasers (their headlines the texts of the page's links), bios, and the paywall tail (cut from
-  its first line to the end, which flags the article truncated).
+  teasers (their headlines the texts of the page's links), bios, offers on the site's own
+  subscription, the publisher's boilerplate that closes the page, lines led by a call or a credit,
+  and the paywall tail (cut from its first line to the end, which flags the article truncated).
   Guard: a sentence that reports (said, per cent, million ...) is news, not a promo.
 * One budget per page for both: what the markup rules removed (its paragraph words, counted
   before extraction) and what the line rules choose, together, may be at most ``BUDGET`` of the
@@ -165,9 +166,8 @@ _END_PUNCT = re.compile(r"[.!?…:;\"”»)]$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does not end like prose
 _KICKER = re.compile(r"^([^:?]{1,60})[:?]\s+(.+)$")
 _DIGITS = re.compile(r"\d+")
-_SENTENCES = re.compile(r"(?<=[.!?])\s+")
-
-_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")  # where a sentence ends inside a line
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")  # an offer's percentage, left out of its guard
 
 # --------------------------------------------------------------------------- tunables
 
@@ -772,6 +772,7 @@ def _lead_rule(line: str, closing: bool) -> bool:
 
 
 def _sentence_call(sentence: str) -> bool:
+    """One sentence is a call to action (``CALLS``) or a credit by its wording alone."""
     if _ANY_CALL.search(sentence):
         for concept in CALLS:
             if PHRASE[concept].search(sentence):
