@@ -13,8 +13,9 @@ makes a promo:
   (``Pruned.restore``).
 * ``filter_paragraphs`` works on extracted paragraphs: headline repeated at the top, exact
   repeats, short calls to action and page chrome, promo blocks, related-article lists, lists of
-  teasers (their headlines the texts of the page's links), bios, and the paywall tail (cut from
-  its first line to the end, which flags the article truncated).
+  teasers (their headlines the texts of the page's links), bios, offers on the site's own
+  subscription, the publisher's boilerplate that closes the page, lines led by a call or a credit,
+  and the paywall tail (cut from its first line to the end, which flags the article truncated).
   Guard: a sentence that reports (said, per cent, million ...) is news, not a promo.
 * One budget per page for both: what the markup rules removed (its paragraph words, counted
   before extraction) and what the line rules choose, together, may be at most ``BUDGET`` of the
@@ -165,6 +166,8 @@ _END_PUNCT = re.compile(r"[.!?…:;\"”»)]$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does not end like prose
 _KICKER = re.compile(r"^([^:?]{1,60})[:?]\s+(.+)$")
 _DIGITS = re.compile(r"\d+")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")  # where a sentence ends inside a line
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")  # an offer's percentage, left out of its guard
 
 # --------------------------------------------------------------------------- tunables
 
@@ -192,6 +195,9 @@ TEASER_KICKER_WORDS = 4  # "Kicker: <headline>": a teaser's kicker is a few word
 TEASER_MIN_WORDS = 5  # ... and its headline, the whole text of a link, at least this many
 REPEAT_MIN_WORDS = 10  # shorter repeats are section heads, separators, interview questions
 BIO_TAIL = 3  # a bio is one of the last lines
+CLOSING_LINES = 8  # the publisher's closing boilerplate is one of the last lines
+LEAD_MAX_WORDS = 80  # words: a line led by a call or a credit sentence (``_lead_rule``)
+LEAD_MAX_CHARS = 160  # characters: where its first sentence ends at the latest (a quick test)
 CJK_CHARS_PER_WORD = 2  # Chinese and Japanese words average 1.5-2 characters
 SEA_CHARS_PER_WORD = 4  # Thai, Lao, Khmer, Burmese: about 4 characters a word
 
@@ -715,6 +721,65 @@ def _line_rule(
     return None
 
 
+def _pitch_rule(
+    line: str, n_words: int, index: int, closing: bool, lowered: str | None
+) -> str | None:
+    """Reader pitches and closing boilerplate, by wording and position (round 9):
+
+    * ``offer``: a discount on the site's own subscription, addressed to the reader (its
+      percentage is the offer: the reporting guard reads the line without it);
+    * ``about``: the publisher's boilerplate after the story (a company fact sheet, "<Name> is a
+      nonprofit ... our clinicians", an adviser's disclosure; a sentence or more, over ``SHORT``
+      words) in the lines that close the page (``closing``: ``_closing_start``);
+    * ``pitch``: a line of up to ``LEAD_MAX_WORDS`` led by a short sentence that is a call to
+      action or a credit, when it closes the page or that sentence asks or exclaims and another
+      of its sentences calls too (``_lead_rule``).
+    """
+    if n_words <= PROMO_MAX_WORDS and "%" in line and PHRASE["offer"].search(line, lowered):
+        offer = READER.search(line) and not REPORTING.search(_PERCENT.sub(" ", line))
+        return "offer" if offer else None
+    if index == 0 or n_words > LEAD_MAX_WORDS:
+        return None
+    if closing and n_words > SHORT and PHRASE["about"].search(line, lowered):
+        return None if REPORTING.search(line) else "about"
+    if n_words > PROMO_MAX_WORDS and _lead_rule(line, closing):
+        return None if REPORTING.search(line) else "pitch"  # the guard last: it is slow
+    return None
+
+
+def _closing_start(lines: list[str]) -> int:
+    """The index from which lines close the page: the last ``BIO_TAIL`` lines, and of the last
+    ``CLOSING_LINES``, the last prose line and those after it."""
+    floor = max(1, len(lines) - CLOSING_LINES)
+    index = len(lines) - 1
+    while index > floor and (len(lines[index]) < BODY_LINE or words(lines[index]) < BODY_LINE):
+        index -= 1  # a word takes a character at least: most closing lines are counted by len
+    return max(1, min(index, len(lines) - BIO_TAIL))
+
+
+def _lead_rule(line: str, closing: bool) -> bool:
+    """A line led by a short sentence (``SHORT`` words at most) that is a call or a credit is a
+    pitch as a whole when it closes the page, or when that sentence asks or exclaims ("Did you
+    make one of my recipes?") and another of its sentences calls too."""
+    end = _SENTENCES.search(line, 0, LEAD_MAX_CHARS)
+    if end is None or not (closing or line[end.start() - 1] in "?!"):
+        return False
+    first = line[: end.start()]
+    if words(first) > SHORT or not _sentence_call(first):
+        return False
+    rest = _SENTENCES.split(line[end.end() :])
+    return closing or any(_sentence_call(s) for s in rest if words(s) <= PROMO_MAX_WORDS)
+
+
+def _sentence_call(sentence: str) -> bool:
+    """One sentence is a call to action (``CALLS``) or a credit by its wording alone."""
+    if _ANY_CALL.search(sentence):
+        for concept in CALLS:
+            if PHRASE[concept].search(sentence):
+                return True
+    return PHRASE["credit"].search(sentence)
+
+
 def _is_tail(lines: list[str], start: int) -> bool:
     """A paywall notice ends the visible article: at most one prose line follows it."""
     return sum(words(line) >= BODY_LINE for line in lines[start + 1 :]) <= 1
@@ -780,6 +845,7 @@ def filter_paragraphs(
     seen: set[tuple[str, ...]] = set()
     in_list = in_block = False
     top = True
+    closing = _closing_start(lines)
     for index, line in enumerate(lines):
         key = _key(line)
         n_words = len(key) if _spaced(line) else words(line)
@@ -814,6 +880,8 @@ def filter_paragraphs(
             rule = "byline"  # above or below the text, after a standfirst too
         else:
             rule = _line_rule(line, n_words, index, len(lines), lowered)
+            if rule is None and (n_words > PROMO_MAX_WORDS or index >= closing or "%" in line):
+                rule = _pitch_rule(line, n_words, index, index >= closing, lowered)
             if rule is None and in_block and _joins_block(line, n_words):
                 rule = "promo-block"
         top = top and (rule is not None or n_words < BODY_LINE)

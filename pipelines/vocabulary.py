@@ -31,6 +31,8 @@ Concepts of ``PHRASES`` and how ``pipelines.boilerplate`` uses them:
 ``consent``      cookie banners.
 ``dateline``     date, time and byline lines above the article (``*``: any language).
 ``cta``          lines that are nothing but a button ("Sign up", "Subscribe now").
+``offer``        a discount on the site's own subscription (its percentage is no report).
+``about``        the publisher's boilerplate that closes a page (fact sheet, "<Name> is a ... our").
 """
 
 from __future__ import annotations
@@ -819,6 +821,86 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "ja": (r"\d{4}年\d{1,2}月\d{1,2}日", r"\d{1,2}時\d{1,2}分"),
     },
 }
+# Reader pitches and closing boilerplate of recent pages (round 9), merged like the others: each
+# entry was checked against every ground-truth line of the three bench sets first (none holds one).
+PITCH_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "subscribe": {
+        "en": (
+            r"^what(?:'s| is) included (?:in|with) (?:a|the|your) (?:subscription|membership)\b",
+            r"\bget [^.!?]{0,80}\bfrom (?:our|[\w'’ ]{1,40}['’]s) premium "
+            r"(?:services?|memberships?|plans?)\b",
+            # a banner addressed to the reader that closes on "today": no sentence, a button
+            r"^(?:get|find|start|unlock|begin|apply for|book|try|grow|invest) "
+            r"(?=[^.!?]{0,60}\byour?\b)[^.!?]{0,120} today!?$",
+            # an event pitch: "Meet <Company> at <Event> in Berlin on 27 November."
+            r"^meet (?:us|(?-i:[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3})) at (?-i:[A-Z])[^.!?]{0,60}"
+            r"\b(?:on \d{1,2}|in (?-i:[A-Z])|booth|stand)\b",
+            r"^want to (?:use|reuse|republish) [^.?]{0,40}\?\s*(?:check out|see|read) "
+            r"(?:the|our) licen[cs]e\b",
+        ),
+        "de": (
+            r"^(?:treffen|besuchen) sie uns (?:auf|bei|an) (?:der|dem|unserem stand)\b",
+        ),
+        "fr": (r"^(?:retrouvez|rencontrez)-nous (?:au|à la|sur le) (?:salon|stand)\b",),
+        "es": (r"^(?:visítanos|encuéntranos|ven a vernos) en (?:el|la|nuestro) "
+               r"(?:stand|feria|congreso)\b",),
+    },
+    "offer": {
+        # a discount on the site's own subscription: the percentage is the offer, not a report
+        "en": (
+            r"\b(?:unlock|get|save|enjoy|take|claim) (?:up to )?\d+ ?% off (?:your|a|an|the) "
+            r"(?:[\w-]+ ){0,3}(?:subscription|membership|plan)\b",
+        ),
+        "de": (r"\b\d+ ?% rabatt auf (?:ihr|dein|das) (?:\w+-?)?(?:abo|abonnement)\b",),
+        "fr": (r"\b\d+ ?% de (?:réduction|remise) sur (?:votre |ton |l')abonnement\b",),
+        "es": (r"\b\d+ ?% de descuento en (?:tu|su) suscripción\b",),
+    },
+    "ad": {
+        # a lender's disclosure ("All personal loans made by WebBank.")
+        "en": (
+            r"^(?:all )?(?:personal |private |student |business |home |auto )?loans (?:are )?"
+            r"(?:made|issued|originated|funded) by "
+            r"(?-i:[A-Z])",
+            r"^member fdic\b",
+            # a sponsor's label standing alone (above its logos or its pitch)
+            r"^(?:proudly )?(?:supporting|supported by|sponsored by|in partnership with|"
+            r"presented by)[:.]?$",
+        ),
+        "de": (r"^(?:präsentiert von|in (?:zusammenarbeit|kooperation) mit|gesponsert von)[:.]?$",),
+        "fr": (r"^(?:en partenariat avec|présenté par|sponsorisé par)[:.]?$",),
+        "es": (r"^(?:en colaboración con|patrocinado por|presentado por)[:.]?$",),
+    },
+    "credit": {
+        "en": (
+            r"^(?:feature[d]?|header|cover|hero|lead|top|main) (?:image|photo|picture)s? "
+            r"(?:by|via|from|courtesy of)\b",
+        ),
+    },
+    "about": {
+        # the publisher's own boilerplate that closes a page: a company fact sheet ...
+        "en": (
+            r"\b(?:registered )?shares(?: \([A-Z.]+\))? (?:are|is) (?:listed|traded) on\b",
+            # ... or "<Name> is a nonprofit ... our clinicians": the site speaking of itself
+            r"^(?-i:[A-Z])[\w.&'’-]*(?: [\w.&'’-]+){0,5} is an? (?:[\w-]+ ){0,3}"
+            r"(?:nonprofit|non-profit|not-for-profit|company|organi[sz]ation|firm|agency|"
+            r"provider|practice|studio|consultancy)\b.*\b(?:our|we)\b",
+            # ... or an adviser's regulatory disclosure
+            r"\bis an? (?:sec[- ])?registered investment advis[eo]r\b",
+            r"\bpast performance is no guarantee of future (?:results|returns|performance)\b",
+        ),
+        "de": (
+            r"\b(?:namens)?aktien (?:der [\w-]+ )?(?:sind|werden) an der [\w ]{1,30}börse\b",
+            r"^(?-i:[A-ZÄÖÜ])[\w.&'’-]*(?: [\w.&'’-]+){0,5} ist eine? (?:[\w-]+ ){0,3}"
+            r"[\w-]*(?:agentur|unternehmen|firma|organisation|verein)\b.*\b(?:wir|unser\w*)\b",
+            r"\b(?:frühere|vergangene) wertentwicklung(?:en)? (?:ist|sind) kein\w* "
+            r"(?:verlässlicher )?indikator\b",
+        ),
+        "fr": (
+            r"\b(?:les )?actions (?:de [\w-]+ )?sont cotées (?:sur|à) (?:la |l')?"
+            r"(?:bourse|euronext|six)\b",
+        ),
+    },
+}
 MORE_REPORTING: dict[str, tuple[str, ...]] = {
     "it": (r"\b(?:ha detto|secondo|milioni|per cento)\b",),
     "pt": (r"\b(?:disse|segundo|milhões|por cento)\b",),
@@ -847,5 +929,6 @@ def _merge(into: dict, more: dict) -> None:
 
 _merge(PHRASES, MORE_PHRASES)
 _merge(PHRASES, CHROME_PHRASES)
+_merge(PHRASES, PITCH_PHRASES)
 _merge(REPORTING, MORE_REPORTING)
 _merge(READER, MORE_READER)
