@@ -56,11 +56,13 @@ class Phrases:
 
     Cheap tests first. Anchored: only the patterns that can start with the line's first
     character (``by_first``; ``anchored``, all of them, for a line that starts with a character
-    outside ASCII). Floating: once the line holds a literal that every match holds
-    (``pipelines.literals``).
+    outside ASCII). Floating: each pattern under the literal that every match of it holds
+    (``pipelines.literals``); a line tries only the patterns of the literals it holds
+    (``by_literal``: most lines hold none, a line holding "share" is not tried for "inbox"),
+    and the patterns without such a literal (``unhinted``).
     """
 
-    __slots__ = ("anchored", "by_first", "floating", "fold", "hint")
+    __slots__ = ("anchored", "by_first", "by_literal", "floating", "fold", "hint", "unhinted")
 
     def __init__(self, fragments: list[str], flags: int) -> None:
         starts = [f[1:] for f in fragments if f.startswith("^")]
@@ -69,7 +71,26 @@ class Phrases:
         self.anchored = re.compile(_alternation(starts), flags) if starts else None
         self.by_first = _by_first(starts, flags, self.fold)
         self.floating = re.compile(_alternation(rest), flags) if rest else None
-        self.hint = literals.hint(self.floating) if self.floating is not None else None
+        needing: dict[str, list[str]] = {}  # literal: the patterns whose every match holds it
+        hints: list[literals.Hint] = []
+        unhinted: list[str] = []
+        for fragment in rest:
+            found = literals.hint(re.compile(fragment, flags))
+            if found is None:
+                unhinted.append(fragment)
+                continue
+            hints.append(found)
+            for literal in found.literals:
+                needing.setdefault(literal, []).append(fragment)
+        self.by_literal = {
+            literal: re.compile(_alternation(patterns), flags)
+            for literal, patterns in sorted(needing.items())
+        }
+        # all literals in one test (most lines hold none), odd characters of every pattern's
+        self.hint = literals.Hint(
+            tuple(self.by_literal), self.fold, literals.any_odd(hints) if self.fold else None
+        ) if hints else None
+        self.unhinted = re.compile(_alternation(unhinted), flags) if unhinted else None
 
     def search(self, line: str, lowered: str | None = None) -> bool:
         """``lowered``: ``_lowered(line)``, read once by a caller that tries many concepts."""
@@ -81,11 +102,18 @@ class Phrases:
                 anchored = self.by_first.get(first.lower() if self.fold else first)
             if anchored is not None and anchored.match(line):
                 return True
-        if self.floating is None or (
-            self.hint is not None and not self.hint.allows(line, lowered)
-        ):
-            return False
-        return self.floating.search(line) is not None
+        hint = self.hint
+        if hint is not None:
+            text = line
+            if hint.fold:
+                if lowered is None and hint.odd.search(line):  # a case str.lower does not fold
+                    return self.floating.search(line) is not None
+                text = line.lower() if lowered is None else lowered
+            if any(map(text.__contains__, hint.literals)):
+                for literal, patterns in self.by_literal.items():
+                    if literal in text and patterns.search(line):
+                        return True
+        return self.unhinted is not None and self.unhinted.search(line) is not None
 
 
 def _by_first(starts: list[str], flags: int, fold: bool) -> dict[str, re.Pattern]:
@@ -147,11 +175,17 @@ _MARKUP_WORDS = {
     for word in tokens
 }
 _MARKUP_SPAN = max(len(key) for key in _MARKUP_WORDS)
-_MARKUP_FIRST = frozenset(key[0] for key in _MARKUP_WORDS)  # cheap test before the word walk
 _MARKUP_PARTS = tuple(
     (part, concept) for concept, parts in vocabulary.MARKUP_PART.items() for part in parts
 )
 _ATTR_SPLIT = re.compile(r"[\s_-]+")
+# cheap tests before the walks, one search each: some part is in the attributes; some word is
+# the first of a word sequence (a run of characters between separators equal to it)
+_ANY_PART = re.compile(_alternation(re.escape(part) for part, _ in _MARKUP_PARTS))
+_ANY_FIRST = re.compile(
+    rf"(?<![^\s_-])(?:{_alternation(sorted({re.escape(key[0]) for key in _MARKUP_WORDS}))})"
+    r"(?![^\s_-])"
+)
 _WORD = re.compile(r"\w+")
 # scripts written without spaces between words: Thai, Lao, Burmese, Khmer; kana, Han, half-width
 _SEA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
@@ -386,12 +420,13 @@ def markup_concept(node: HtmlElement) -> str | None:
 def _attr_concept(attrs: str) -> str | None:
     """Concept of an attribute string (cached: pages repeat their class names)."""
     attrs = attrs.lower()
-    for part, concept in _MARKUP_PARTS:
-        if part in attrs:
-            return concept
-    tokens = _ATTR_SPLIT.split(attrs)
-    if not _MARKUP_FIRST.intersection(tokens):
+    if _ANY_PART.search(attrs):
+        for part, concept in _MARKUP_PARTS:
+            if part in attrs:
+                return concept
+    if not _ANY_FIRST.search(attrs):
         return None
+    tokens = _ATTR_SPLIT.split(attrs)
     for size in range(_MARKUP_SPAN, 0, -1):
         for start in range(len(tokens) - size + 1):
             concept = _MARKUP_WORDS.get(tuple(tokens[start : start + size]))
