@@ -175,16 +175,9 @@ _MARKUP_WORDS = {
     for word in tokens
 }
 _MARKUP_SPAN = max(len(key) for key in _MARKUP_WORDS)
+_MARKUP_FIRST = frozenset(key[0] for key in _MARKUP_WORDS)  # cheap test before the word walk
 _MARKUP_PARTS = tuple(
     (part, concept) for concept, parts in vocabulary.MARKUP_PART.items() for part in parts
-)
-_ATTR_SPLIT = re.compile(r"[\s_-]+")
-# cheap tests before the walks, one search each: some part is in the attributes; some word is
-# the first of a word sequence (a run of characters between separators equal to it)
-_ANY_PART = re.compile(_alternation(re.escape(part) for part, _ in _MARKUP_PARTS))
-_ANY_FIRST = re.compile(
-    rf"(?<![^\s_-])(?:{_alternation(sorted({re.escape(key[0]) for key in _MARKUP_WORDS}))})"
-    r"(?![^\s_-])"
 )
 _WORD = re.compile(r"\w+")
 # scripts written without spaces between words: Thai, Lao, Burmese, Khmer; kana, Han, half-width
@@ -420,13 +413,12 @@ def markup_concept(node: HtmlElement) -> str | None:
 def _attr_concept(attrs: str) -> str | None:
     """Concept of an attribute string (cached: pages repeat their class names)."""
     attrs = attrs.lower()
-    if _ANY_PART.search(attrs):
-        for part, concept in _MARKUP_PARTS:
-            if part in attrs:
-                return concept
-    if not _ANY_FIRST.search(attrs):
+    for part, concept in _MARKUP_PARTS:
+        if part in attrs:
+            return concept
+    tokens = attrs.replace("_", " ").replace("-", " ").split()  # ``str.split``: ``re``'s \s
+    if _MARKUP_FIRST.isdisjoint(tokens):
         return None
-    tokens = _ATTR_SPLIT.split(attrs)
     for size in range(_MARKUP_SPAN, 0, -1):
         for start in range(len(tokens) - size + 1):
             concept = _MARKUP_WORDS.get(tuple(tokens[start : start + size]))
