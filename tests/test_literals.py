@@ -158,3 +158,25 @@ def test_the_calls_tried_at_once_miss_no_line_one_of_them_takes(concept, pattern
     lowered = boilerplate._lowered(line)
     if boilerplate.PHRASE[concept].search(line, lowered):
         assert boilerplate._ANY_CALL.search(line, lowered), (concept, line)
+
+
+SCREENED_PATTERNS = [
+    (concept, pattern)
+    for concept in boilerplate.SCREENED
+    for pattern in (boilerplate.PHRASE[concept].anchored, boilerplate.PHRASE[concept].floating)
+    if pattern is not None
+]
+
+
+@pytest.mark.parametrize(("concept", "pattern"), SCREENED_PATTERNS)
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_screen_misses_no_line_a_screened_concept_takes(concept, pattern, data):
+    """``_SCREEN`` lets a short line through wherever one of ``SCREENED`` matches it."""
+    line = data.draw(st.from_regex(pattern, fullmatch=True)) + data.draw(_NOISE)
+    if pattern is boilerplate.PHRASE[concept].floating:
+        line = data.draw(_NOISE) + line
+    line = data.draw(st.sampled_from([line, line.upper(), line.title()]))
+    lowered = boilerplate._lowered(line)
+    if boilerplate.PHRASE[concept].search(line, lowered):
+        assert boilerplate._SCREEN.search(line, lowered), (concept, line)
