@@ -82,8 +82,14 @@ class Phrases:
             hints.append(found)
             for literal in found.literals:
                 needing.setdefault(literal, []).append(fragment)
+        # a literal that holds another is in no line without it: its patterns go under the other
+        # (fewer literals to test on each line)
+        for literal in sorted(needing, key=len, reverse=True):
+            inner = next((held for held in needing if held != literal and held in literal), None)
+            if inner is not None:
+                needing[inner].extend(needing.pop(literal))
         self.by_literal = {
-            literal: re.compile(_alternation(patterns), flags)
+            literal: re.compile(_alternation(dict.fromkeys(patterns)), flags)
             for literal, patterns in sorted(needing.items())
         }
         # all literals in one test (most lines hold none), odd characters of every pattern's
@@ -602,8 +608,13 @@ class _Evidence:
     the element's class says (Condé Nast marks each body paragraph ``paywall``).
     """
 
-    def __init__(self, story: str) -> None:
-        self.story = frozenset(tokens(story)) if story else frozenset()
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def story(self) -> frozenset[str]:
+        """The ``articleBody``'s tokens, read only on a page with a candidate to judge."""
+        return frozenset(tokens(self.text)) if self.text else frozenset()
 
     def story_like(self, node: HtmlElement) -> bool:
         paragraphs = [node] if node.tag == "p" else list(node.iter("p"))
