@@ -92,7 +92,7 @@ class Phrases:
             literal: re.compile(_alternation(dict.fromkeys(patterns)), flags)
             for literal, patterns in sorted(needing.items())
         }
-        # all literals in one test (most lines hold none), odd characters of every pattern's
+        # all literals in one test first (most lines hold none); every pattern's odd characters
         self.hint = literals.Hint(
             tuple(self.by_literal), self.fold, literals.any_odd(hints) if self.fold else None
         ) if hints else None
