@@ -57,11 +57,13 @@ class Phrases:
 
     Cheap tests first. Anchored: only the patterns that can start with the line's first
     character (``by_first``; ``anchored``, all of them, for a line that starts with a character
-    outside ASCII). Floating: once the line holds a literal that every match holds
-    (``pipelines.literals``).
+    outside ASCII). Floating: each pattern under the literal that every match of it holds
+    (``pipelines.literals``); a line tries only the patterns of the literals it holds
+    (``by_literal``: most lines hold none, a line holding "share" is not tried for "inbox"),
+    and the patterns without such a literal (``unhinted``).
     """
 
-    __slots__ = ("anchored", "by_first", "floating", "fold", "hint")
+    __slots__ = ("anchored", "by_first", "by_literal", "floating", "fold", "hint", "unhinted")
 
     def __init__(self, fragments: list[str], flags: int) -> None:
         starts = [f[1:] for f in fragments if f.startswith("^")]
@@ -70,7 +72,32 @@ class Phrases:
         self.anchored = re.compile(_alternation(starts), flags) if starts else None
         self.by_first = _by_first(starts, flags, self.fold)
         self.floating = re.compile(_alternation(rest), flags) if rest else None
-        self.hint = literals.hint(self.floating) if self.floating is not None else None
+        needing: dict[str, list[str]] = {}  # literal: the patterns whose every match holds it
+        hints: list[literals.Hint] = []
+        unhinted: list[str] = []
+        for fragment in rest:
+            found = literals.hint(re.compile(fragment, flags))
+            if found is None:
+                unhinted.append(fragment)
+                continue
+            hints.append(found)
+            for literal in found.literals:
+                needing.setdefault(literal, []).append(fragment)
+        # a literal that holds another is in no line without it: its patterns go under the other
+        # (fewer literals to test on each line)
+        for literal in sorted(needing, key=len, reverse=True):
+            inner = next((held for held in needing if held != literal and held in literal), None)
+            if inner is not None:
+                needing[inner].extend(needing.pop(literal))
+        self.by_literal = {
+            literal: re.compile(_alternation(dict.fromkeys(patterns)), flags)
+            for literal, patterns in sorted(needing.items())
+        }
+        # all literals in one test first (most lines hold none); every pattern's odd characters
+        self.hint = literals.Hint(
+            tuple(self.by_literal), self.fold, literals.any_odd(hints) if self.fold else None
+        ) if hints else None
+        self.unhinted = re.compile(_alternation(unhinted), flags) if unhinted else None
 
     def search(self, line: str, lowered: str | None = None) -> bool:
         """``lowered``: ``_lowered(line)``, read once by a caller that tries many concepts."""
@@ -82,11 +109,18 @@ class Phrases:
                 anchored = self.by_first.get(first.lower() if self.fold else first)
             if anchored is not None and anchored.match(line):
                 return True
-        if self.floating is None or (
-            self.hint is not None and not self.hint.allows(line, lowered)
-        ):
-            return False
-        return self.floating.search(line) is not None
+        hint = self.hint
+        if hint is not None:
+            text = line
+            if hint.fold:
+                if lowered is None and hint.odd.search(line):  # a case str.lower does not fold
+                    return self.floating.search(line) is not None
+                text = line.lower() if lowered is None else lowered
+            if any(map(text.__contains__, hint.literals)):
+                for literal, patterns in self.by_literal.items():
+                    if literal in text and patterns.search(line):
+                        return True
+        return self.unhinted is not None and self.unhinted.search(line) is not None
 
 
 def _by_first(starts: list[str], flags: int, fold: bool) -> dict[str, re.Pattern]:
@@ -130,11 +164,24 @@ PHRASE = {
     for concept, table in vocabulary.PHRASES.items()
 }
 _ODD = literals.any_odd(phrases.hint for phrases in PHRASE.values() if phrases.hint is not None)
+_ODD_ASCII = _ODD.search("".join(map(chr, range(128))))  # None: an ASCII line has none of them
 # the calls to action a line of up to ``PROMO_MAX_WORDS`` is tried for, in this order, and all of
 # them in one (a line that none of them can match, most lines, is read once, not six times)
 CALLS = ("subscribe", "newsletter", "app", "consent", "affiliate", "follow")
 _ANY_CALL = Phrases(
     [fragment for concept in CALLS for fragment in _by_language(vocabulary.PHRASES[concept])],
+    re.IGNORECASE,
+)
+# the concepts a short line (up to ``SHORT`` words, half the lines, tried for most concepts) is
+# tried for, all in one first: a line that none of them can match is not tried for each (not
+# here: agency, no literal to test cheaply; bio, case-sensitive; dateline, the top lines only)
+SCREENED = tuple(
+    concept
+    for concept in PHRASE
+    if concept not in ("agency", "dateline") and concept not in vocabulary.CASE_SENSITIVE
+)
+_SCREEN = Phrases(
+    [fragment for concept in SCREENED for fragment in _by_language(vocabulary.PHRASES[concept])],
     re.IGNORECASE,
 )
 BYLINE_LABELS = frozenset(vocabulary.BYLINE_LABELS)
@@ -152,8 +199,8 @@ _MARKUP_FIRST = frozenset(key[0] for key in _MARKUP_WORDS)  # cheap test before 
 _MARKUP_PARTS = tuple(
     (part, concept) for concept, parts in vocabulary.MARKUP_PART.items() for part in parts
 )
-_ATTR_SPLIT = re.compile(r"[\s_-]+")
 _WORD = re.compile(r"\w+")
+_ASCII_WORD = re.compile(r"\w+", re.ASCII)  # the same tokens in ASCII text, read faster
 # scripts written without spaces between words: Thai, Lao, Burmese, Khmer; kana, Han, half-width
 _SEA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
@@ -281,6 +328,8 @@ def words(text: str) -> int:
     (Chinese, Japanese, Thai, Lao, Khmer, Burmese), an estimate from the characters: one word
     per ``CJK_CHARS_PER_WORD`` Han / kana and per ``SEA_CHARS_PER_WORD`` Thai-like characters,
     where ``\\w+`` would read a whole sentence as one word."""
+    if text.isascii():
+        return len(_ASCII_WORD.findall(text))
     if _spaced(text):
         return len(_WORD.findall(text))
     count = len(_WORD.findall(_UNSPACED_RUN.sub(" ", text)))
@@ -395,8 +444,8 @@ def _attr_concept(attrs: str) -> str | None:
     for part, concept in _MARKUP_PARTS:
         if part in attrs:
             return concept
-    tokens = _ATTR_SPLIT.split(attrs)
-    if not _MARKUP_FIRST.intersection(tokens):
+    tokens = attrs.replace("_", " ").replace("-", " ").split()  # ``str.split``: ``re``'s \s
+    if _MARKUP_FIRST.isdisjoint(tokens):
         return None
     for size in range(_MARKUP_SPAN, 0, -1):
         for start in range(len(tokens) - size + 1):
@@ -565,8 +614,13 @@ class _Evidence:
     the element's class says (Condé Nast marks each body paragraph ``paywall``).
     """
 
-    def __init__(self, story: str) -> None:
-        self.story = frozenset(tokens(story)) if story else frozenset()
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def story(self) -> frozenset[str]:
+        """The ``articleBody``'s tokens, read only on a page with a candidate to judge."""
+        return frozenset(tokens(self.text)) if self.text else frozenset()
 
     def story_like(self, node: HtmlElement) -> bool:
         paragraphs = [node] if node.tag == "p" else list(node.iter("p"))
@@ -632,6 +686,8 @@ def promo_kind(line: str) -> str | None:
 
 
 def _key(text: str) -> tuple[str, ...]:
+    if text.isascii():  # casefold is lower there
+        return tuple(_ASCII_WORD.findall(text.lower()))
     return tuple(_WORD.findall(text.casefold()))
 
 
@@ -686,18 +742,40 @@ def _heading_shaped(line: str, lines: list[str]) -> bool:
 def _lowered(line: str) -> str | None:
     """``line.lower()`` for the concepts' literal hints, or ``None`` when the line holds a
     character that ``re.IGNORECASE`` matches beyond ``str.lower`` (each hint checks then)."""
+    if line.isascii() and _ODD_ASCII is None:
+        return line.lower()
     return None if _ODD.search(line) else line.lower()
 
 
 def _line_rule(
-    line: str, n_words: int, index: int, count: int, lowered: str | None = None
+    line: str,
+    n_words: int,
+    index: int,
+    count: int,
+    lowered: str | None = None,
+    phrases: bool = True,
 ) -> str | None:
-    """The rule that calls one line boilerplate by wording, shape and position, or None."""
+    """The rule that calls one line boilerplate by wording, shape and position, or None.
+
+    ``phrases``: False when the line holds no phrase of the ``SCREENED`` concepts (``_SCREEN``);
+    only the others are tried then.
+    """
     if n_words <= SHORT:
         bare = _LIST_MARK.sub("", line)
-        for concept in ("ad", "share", "cta", "nav", "agency"):
+        for concept in ("ad", "share", "cta", "nav", "agency") if phrases else ("agency",):
             if PHRASE[concept].search(bare):
                 return concept
+    if phrases and (rule := _call_rule(line, n_words, index, count, lowered)):
+        return rule
+    if index >= count - BIO_TAIL and n_words <= 80 and index > 0 and PHRASE["bio"].search(line):
+        return "bio"
+    return None
+
+
+def _call_rule(
+    line: str, n_words: int, index: int, count: int, lowered: str | None
+) -> str | None:
+    """Calls to action, disclosures, share and read-more links, credit lines."""
     if n_words <= PROMO_MAX_WORDS and _ANY_CALL.search(line, lowered):
         for concept in CALLS:
             if PHRASE[concept].search(line, lowered) and not REPORTING.search(line):
@@ -716,8 +794,6 @@ def _line_rule(
         return "readmore"
     if n_words <= PROMO_MAX_WORDS and PHRASE["credit"].search(line, lowered):
         return "credit"
-    if index >= count - BIO_TAIL and n_words <= 80 and index > 0 and PHRASE["bio"].search(line):
-        return "bio"
     return None
 
 
@@ -850,25 +926,34 @@ def filter_paragraphs(
         key = _key(line)
         n_words = len(key) if _spaced(line) else words(line)
         rule: str | None = None
-        lowered = None
+        lowered = _lowered(line) if n_words <= PROMO_MAX_WORDS * 2 else None
+        # a short line holding no phrase of the screened concepts is not tried for each (a line
+        # with a list mark is: the mark is cut before some concepts are tried)
+        phrases = (
+            n_words <= PROMO_MAX_WORDS * 2
+            and (n_words > SHORT or line[:1] in _LIST_FIRST or _SCREEN.search(line, lowered))
+        )
         if top and index < TOP_LINES and (rule := _top_rule(line, key, context, index)):
             pass
         elif site is not None and site.search(line):
             rule = "site"
         elif key in seen and n_words >= REPEAT_MIN_WORDS and not line.endswith("?"):
             rule = "repeat"
-        elif n_words <= PROMO_MAX_WORDS * 2 and PHRASE["paywall"].search(
-            line, lowered := _lowered(line)
-        ):
+        elif phrases and PHRASE["paywall"].search(line, lowered):
             out.paywall_text = True
             if index > 0 and _is_tail(lines, index):
                 out.truncated = True
                 out.removed.extend(f"paywall: {rest}" for rest in lines[index:])
                 break
             rule = "paywall"
-        elif n_words <= SHORT and PHRASE["related"].search(_LIST_MARK.sub("", line)):
+        elif phrases and n_words <= SHORT and PHRASE["related"].search(_LIST_MARK.sub("", line)):
             rule, in_list = "related", True
-        elif n_words <= SHORT and index >= len(lines) - BIO_TAIL and PHRASE["tags"].search(line):
+        elif (
+            phrases
+            and n_words <= SHORT
+            and index >= len(lines) - BIO_TAIL
+            and PHRASE["tags"].search(line)
+        ):
             rule, in_list = "tags", True
         elif in_list and n_words < BODY_LINE and not _SENTENCE_END.search(line):
             rule = "related"
@@ -879,7 +964,7 @@ def filter_paragraphs(
         ):
             rule = "byline"  # above or below the text, after a standfirst too
         else:
-            rule = _line_rule(line, n_words, index, len(lines), lowered)
+            rule = _line_rule(line, n_words, index, len(lines), lowered, phrases)
             if rule is None and (n_words > PROMO_MAX_WORDS or index >= closing or "%" in line):
                 rule = _pitch_rule(line, n_words, index, index >= closing, lowered)
             if rule is None and in_block and _joins_block(line, n_words):

@@ -12,10 +12,15 @@ from pipelines import boilerplate
 from pipelines.literals import _best, _needs, first_chars, hint
 from pipelines.literals import _parser as parser
 
-HINTED = {
+FLOATING = {
     concept: phrases.floating
     for concept, phrases in boilerplate.PHRASE.items()
-    if phrases.floating is not None and phrases.hint is not None
+    if phrases.floating is not None
+}
+HINTED = {
+    concept: pattern
+    for concept, pattern in FLOATING.items()
+    if boilerplate.PHRASE[concept].hint is not None
 }
 
 
@@ -59,18 +64,23 @@ _ODD = st.sampled_from("\u0130\u0131\u017f\u212a\u03a3\u03c2\u00df\u1e9e")
 _NOISE = st.text(st.one_of(st.characters(), _ODD), max_size=20)
 
 
-@pytest.mark.parametrize("concept", sorted(HINTED))
+@pytest.mark.parametrize("concept", sorted(FLOATING))
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_hint_allows_every_line_its_pattern_matches(concept, data):
-    pattern = HINTED[concept]
+    """A line that a concept's whole pattern matches is matched, whichever of its literals it
+    holds; a line that the pattern does not match is not."""
+    pattern = FLOATING[concept]
+    phrases = boilerplate.PHRASE[concept]
     match = data.draw(st.from_regex(pattern, fullmatch=True))
     line = data.draw(_NOISE) + match + data.draw(_NOISE)
-    if pattern.search(line):
-        assert boilerplate.PHRASE[concept].hint.allows(line), (concept, line)
-        assert boilerplate.PHRASE[concept].search(line)
-        # the filter lowers a line once for every concept, unless it holds an odd character
-        assert boilerplate.PHRASE[concept].search(line, boilerplate._lowered(line)), line
+    if pattern.search(line) and (phrases.unhinted is None or not phrases.unhinted.search(line)):
+        assert phrases.hint.allows(line), (concept, line)
+    anchored = phrases.anchored is not None and phrases.anchored.match(line)
+    expected = bool(pattern.search(line) or anchored)
+    assert phrases.search(line) == expected, (concept, line)
+    # the filter lowers a line once for every concept, unless it holds an odd character
+    assert phrases.search(line, boilerplate._lowered(line)) == expected, (concept, line)
 
 
 def test_case_folding_beyond_str_lower_goes_to_the_pattern():
@@ -148,3 +158,25 @@ def test_the_calls_tried_at_once_miss_no_line_one_of_them_takes(concept, pattern
     lowered = boilerplate._lowered(line)
     if boilerplate.PHRASE[concept].search(line, lowered):
         assert boilerplate._ANY_CALL.search(line, lowered), (concept, line)
+
+
+SCREENED_PATTERNS = [
+    (concept, pattern)
+    for concept in boilerplate.SCREENED
+    for pattern in (boilerplate.PHRASE[concept].anchored, boilerplate.PHRASE[concept].floating)
+    if pattern is not None
+]
+
+
+@pytest.mark.parametrize(("concept", "pattern"), SCREENED_PATTERNS)
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_screen_misses_no_line_a_screened_concept_takes(concept, pattern, data):
+    """``_SCREEN`` lets a short line through wherever one of ``SCREENED`` matches it."""
+    line = data.draw(st.from_regex(pattern, fullmatch=True)) + data.draw(_NOISE)
+    if pattern is boilerplate.PHRASE[concept].floating:
+        line = data.draw(_NOISE) + line
+    line = data.draw(st.sampled_from([line, line.upper(), line.title()]))
+    lowered = boilerplate._lowered(line)
+    if boilerplate.PHRASE[concept].search(line, lowered):
+        assert boilerplate._SCREEN.search(line, lowered), (concept, line)
