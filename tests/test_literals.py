@@ -138,45 +138,39 @@ def test_anchored_patterns_are_tried_on_every_line_they_match(concept, data):
             assert boilerplate.PHRASE[concept].search(odd + line[1:]), (concept, odd, line)
 
 
-CALL_PATTERNS = [
-    (concept, pattern)
-    for concept in boilerplate.CALLS
-    for pattern in (boilerplate.PHRASE[concept].anchored, boilerplate.PHRASE[concept].floating)
-    if pattern is not None
-]
+def _patterns(concepts) -> list[tuple[str, object]]:
+    return [
+        (concept, pattern)
+        for concept in concepts
+        for pattern in (boilerplate.PHRASE[concept].anchored, boilerplate.PHRASE[concept].floating)
+        if pattern is not None
+    ]
 
 
-@pytest.mark.parametrize(("concept", "pattern"), CALL_PATTERNS)
+def _line_it_takes(concept: str, pattern, data) -> tuple[str, str] | None:
+    """A line drawn from ``pattern`` with noise around it, and its lowered form, when
+    ``concept`` takes it."""
+    line = data.draw(st.from_regex(pattern, fullmatch=True)) + data.draw(_NOISE)
+    if pattern is boilerplate.PHRASE[concept].floating:
+        line = data.draw(_NOISE) + line
+    line = data.draw(st.sampled_from([line, line.upper(), line.title()]))
+    lowered = boilerplate._lowered(line)
+    return (line, lowered) if boilerplate.PHRASE[concept].search(line, lowered) else None
+
+
+@pytest.mark.parametrize(("concept", "pattern"), _patterns(boilerplate.CALLS))
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_calls_tried_at_once_miss_no_line_one_of_them_takes(concept, pattern, data):
     """``_ANY_CALL`` says a line may be a call to action wherever one of ``CALLS`` matches it."""
-    line = data.draw(st.from_regex(pattern, fullmatch=True)) + data.draw(_NOISE)
-    if pattern is boilerplate.PHRASE[concept].floating:
-        line = data.draw(_NOISE) + line
-    line = data.draw(st.sampled_from([line, line.upper(), line.title()]))
-    lowered = boilerplate._lowered(line)
-    if boilerplate.PHRASE[concept].search(line, lowered):
-        assert boilerplate._ANY_CALL.search(line, lowered), (concept, line)
+    if found := _line_it_takes(concept, pattern, data):
+        assert boilerplate._ANY_CALL.search(*found), (concept, found[0])
 
 
-SCREENED_PATTERNS = [
-    (concept, pattern)
-    for concept in boilerplate.SCREENED
-    for pattern in (boilerplate.PHRASE[concept].anchored, boilerplate.PHRASE[concept].floating)
-    if pattern is not None
-]
-
-
-@pytest.mark.parametrize(("concept", "pattern"), SCREENED_PATTERNS)
+@pytest.mark.parametrize(("concept", "pattern"), _patterns(boilerplate.SCREENED))
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_screen_misses_no_line_a_screened_concept_takes(concept, pattern, data):
     """``_SCREEN`` lets a short line through wherever one of ``SCREENED`` matches it."""
-    line = data.draw(st.from_regex(pattern, fullmatch=True)) + data.draw(_NOISE)
-    if pattern is boilerplate.PHRASE[concept].floating:
-        line = data.draw(_NOISE) + line
-    line = data.draw(st.sampled_from([line, line.upper(), line.title()]))
-    lowered = boilerplate._lowered(line)
-    if boilerplate.PHRASE[concept].search(line, lowered):
-        assert boilerplate._SCREEN.search(line, lowered), (concept, line)
+    if found := _line_it_takes(concept, pattern, data):
+        assert boilerplate._SCREEN.search(*found), (concept, found[0])
