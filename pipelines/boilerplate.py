@@ -184,6 +184,26 @@ _SCREEN = Phrases(
     [fragment for concept in SCREENED for fragment in _by_language(vocabulary.PHRASES[concept])],
     re.IGNORECASE,
 )
+# promo sentences inside a story line (``_span_rule``): the spans anchored at the line's start,
+# by concept, and the others, each concept's under its literals, all tried in one test first
+_SPAN_START = tuple(
+    (concept, re.compile(_alternation(starts), re.IGNORECASE))
+    for concept, table in vocabulary.SPAN_PHRASES.items()
+    if (starts := [f for f in _by_language(table) if f.startswith("^")])
+)
+_SPAN_FLOAT = tuple(
+    (concept, re.compile(_alternation(rest), re.IGNORECASE))
+    for concept, table in vocabulary.SPAN_PHRASES.items()
+    if (rest := [f for f in _by_language(table) if not f.startswith("^")])
+)
+_SPAN_HINTS = [literals.hint(pattern) for _, pattern in _SPAN_FLOAT]
+if None in _SPAN_HINTS:  # each floating span must hold a literal: most long lines hold none
+    raise ValueError("a floating SPAN_PHRASES concept has no literal to test first")
+_SPAN_HINT = literals.Hint(
+    tuple(sorted({literal for found in _SPAN_HINTS for literal in found.literals})),
+    fold=True,
+    odd=literals.any_odd(_SPAN_HINTS),
+)
 BYLINE_LABELS = frozenset(vocabulary.BYLINE_LABELS)
 REPORTING = re.compile(_alternation(_by_language(vocabulary.REPORTING)), re.IGNORECASE)
 READER = re.compile(_alternation(_by_language(vocabulary.READER)))
@@ -856,6 +876,33 @@ def _sentence_call(sentence: str) -> bool:
     return PHRASE["credit"].search(sentence)
 
 
+def _span_rule(line: str) -> tuple[str, list[str]] | None:
+    """Promo sentences inside a story line, which the extraction merged into a paragraph (round
+    11): the line without them and the audit entries, or None. Only spans whose wording is never
+    story text (``vocabulary.SPAN_PHRASES``): the Amazon Associates disclosure appended to a
+    blurb (``affiliate``), a blog's "Posted by <Name> at <date>" footer closing the line
+    (``footer``), a "Jump to the list ⤵" link leading it (``jump``)."""
+    spans: list[tuple[int, int, str]] = []
+    for concept, pattern in _SPAN_START:
+        if found := pattern.match(line):
+            spans.append((found.start(), found.end(), concept))
+    if _SPAN_HINT.allows(line):
+        for concept, pattern in _SPAN_FLOAT:
+            spans.extend((found.start(), found.end(), concept) for found in pattern.finditer(line))
+    if not spans:
+        return None
+    spans.sort()
+    pieces, removed, at = [], [], 0
+    for start, end, concept in spans:
+        if start < at:  # overlapping spans: the first one cut holds it
+            continue
+        pieces.append(line[at:start].strip())
+        removed.append(f"{concept}: {line[start:end].strip()}")
+        at = end
+    pieces.append(line[at:].strip())
+    return " ".join(piece for piece in pieces if piece), removed
+
+
 def _is_tail(lines: list[str], start: int) -> bool:
     """A paywall notice ends the visible article: at most one prose line follows it."""
     return sum(words(line) >= BODY_LINE for line in lines[start + 1 :]) <= 1
@@ -973,6 +1020,9 @@ def filter_paragraphs(
         seen.add(key)
         if rule is None:
             in_list = in_block = False
+            if n_words > PROMO_MAX_WORDS * 2 and (cut := _span_rule(line)):  # no line rule ran
+                line = cut[0]
+                out.removed.extend(cut[1])
             out.kept.append(line)
             continue
         in_list = in_list and rule in ("related", "tags")

@@ -901,6 +901,59 @@ PITCH_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
 }
+# sentences inside a story line (the extraction merged them into a paragraph): each fragment
+# matches the whole span to cut, never story text (round 11). ``^``: where the line starts;
+# the others anywhere, each holding a literal that a quick test looks for first.
+SPAN_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "affiliate": {
+        # the Amazon Associates programme's own disclosure, appended to a book's or product's blurb
+        "en": (
+            r"\bas an amazon associate,? (?:i|we|this (?:site|website|blog)) earns? "
+            r"(?:a commission )?from qualifying purchases\b[.!]?",
+        ),
+        "de": (r"\bals amazon-partner verdienen? (?:ich|wir) an qualifizierten (?:verkäufen|käufen)"
+               r"\b[.!]?",),
+        "fr": (
+            r"\ben (?:tant que|qualité de) partenaire amazon,? (?:je|nous) (?:réalise|réalisons|"
+            r"perçois|percevons) (?:un bénéfice|une commission) sur les achats "
+            r"(?:remplissant les conditions requises|éligibles)\b[.!]?",
+        ),
+        "es": (
+            r"\bcomo (?:afiliado|asociado) de amazon,? (?:obtengo|obtenemos|gano|ganamos) "
+            r"ingresos por (?:las )?compras (?:adscritas )?que cumplen (?:los )?requisitos"
+            r"(?: aplicables)?\b[.!]?",
+        ),
+        "it": (r"\bin qualità di affiliato amazon,? (?:io )?ricev(?:o|iamo) un guadagno "
+               r"dagli acquisti idonei\b[.!]?",),
+    },
+    "footer": {
+        # a blog post's footer merged into its last paragraph: "Posted by David at December 16,
+        # 2025 11:15 AM |" (a name in capitals, then a date or a time, then the line ends)
+        "en": (
+            r"\bposted by (?-i:[A-Z])[\w.'’-]*(?: (?-i:[A-Z])[\w.'’-]*){0,2},? (?:at|on) "
+            r"[^.!?]{0,40}\d[^.!?]{0,30}$",
+        ),
+        "de": (
+            r"\beingestellt von (?-i:[A-ZÄÖÜ])[\w.'’-]*(?: (?-i:[A-ZÄÖÜ])[\w.'’-]*){0,2},? "
+            r"(?:um|am) [^.!?]{0,40}\d[^.!?]{0,30}$",
+        ),
+        "fr": (
+            r"\bpublié par (?-i:[A-ZÉ])[\w.'’-]*(?: (?-i:[A-ZÉ])[\w.'’-]*){0,2},? (?:à|le) "
+            r"[^.!?]{0,40}\d[^.!?]{0,30}$",
+        ),
+        "es": (
+            r"\bpublicado por (?-i:[A-ZÁÉÍÓÚ])[\w.'’-]*(?: (?-i:[A-ZÁÉÍÓÚ])[\w.'’-]*){0,2},? "
+            r"(?:en|a las|el) [^.!?]{0,40}\d[^.!?]{0,30}$",
+        ),
+    },
+    "jump": {
+        # a jump link leading the first paragraph: "JUMP TO THE LIST ⤵ The moving process ..."
+        "en": (r"^(?:jump|skip) to (?:the )?[\w'’ -]{1,30}?\s*[⤵↓⬇👇]\ufe0f?",),
+        "de": (r"^(?:direkt )?zu[mr] [\w -]{1,30}?(?: springen)?\s*[⤵↓⬇👇]\ufe0f?",),
+        "fr": (r"^(?:aller|passer|sauter) (?:à|au|aux) [\w'’ -]{1,30}?\s*[⤵↓⬇👇]\ufe0f?",),
+        "es": (r"^(?:ir|saltar|pasar) a (?:la |el |los |las )?[\w -]{1,30}?\s*[⤵↓⬇👇]\ufe0f?",),
+    },
+}
 MORE_REPORTING: dict[str, tuple[str, ...]] = {
     "it": (r"\b(?:ha detto|secondo|milioni|per cento)\b",),
     "pt": (r"\b(?:disse|segundo|milhões|por cento)\b",),

@@ -1,0 +1,109 @@
+"""The paragraph filter's promo sentences inside story lines (round 11): an affiliate disclosure
+appended to a blurb, a blog's "Posted by <Name> at <date>" footer, a "Jump to ... ⤵" link; each
+cut from its line, the rest of the line kept, with the traps where a story holds the same words.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.boilerplate import filter_paragraphs
+from pipelines.extract import extract_article
+
+URL = "https://blog.example/2025/12/16/a-post"
+
+# one long story line (over 80 words: the span pass reads only lines the line rules never try)
+STORY = (
+    "The council spent most of the year on the plan, holding hearings in every district and "
+    "asking residents how they travel to work, to school and to the shops. The answers were "
+    "clearer than expected: most people wanted more frequent buses rather than new lines, and "
+    "many said they would leave the car at home if the service ran late into the evening. The "
+    "final report, published in the spring, followed that advice closely and set out a budget "
+    "for the first three years of the new timetable."
+)
+SHORT_LINE = "Officials said the first routes would open in the autumn."
+
+
+@pytest.mark.parametrize(
+    ("before", "span", "after", "rule"),
+    [
+        (STORY + " ", "As an Amazon Associate we earn from qualifying purchases.", "", "affiliate"),
+        (STORY + " Add to list → ", "As an Amazon Associate, I earn from qualifying purchases.",
+         "", "affiliate"),
+        (STORY + " ", "Als Amazon-Partner verdiene ich an qualifizierten Verkäufen.", "",
+         "affiliate"),
+        (STORY + " ", "En tant que Partenaire Amazon, je réalise un bénéfice sur les achats "
+         "remplissant les conditions requises.", "", "affiliate"),
+        (STORY + " ", "Como Afiliado de Amazon, obtengo ingresos por las compras adscritas que "
+         "cumplen los requisitos aplicables.", "", "affiliate"),
+        (STORY + " ", "Posted by David at December 16, 2025 11:15 AM |", "", "footer"),
+        (STORY + " ", "Eingestellt von Anna Berg um 10:15", "", "footer"),
+        (STORY + " ", "Publié par Jean à 09:30", "", "footer"),
+        ("", "JUMP TO THE LIST ⤵", " " + STORY, "jump"),
+        ("", "Skip to the recipe ↓", " " + STORY, "jump"),
+    ],
+)
+def test_a_promo_sentence_is_cut_from_its_story_line(
+    before: str, span: str, after: str, rule: str
+) -> None:
+    result = filter_paragraphs([SHORT_LINE, before + span + after, SHORT_LINE + " Again."])
+    story = (before + after).strip()
+    assert result.kept == [SHORT_LINE, story, SHORT_LINE + " Again."]
+    assert result.removed == [f"{rule}: {span.strip()}"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # the same words as story text
+        STORY + " The post was shared widely, and the comments posted by readers at the time "
+        "were mostly kind.",
+        STORY + " The mayor, who posted by hand a letter to every household, said the plan "
+        "would start on 1 May.",
+        STORY + " As an Amazon associate in the warehouse, she earned less than the minimum wage.",
+        "Jump to the conclusions at your own risk: " + STORY,
+        "Ir a la playa en invierno es otra cosa, dijo el alcalde. " + STORY,
+        # a "Posted by" footer that does not close the line
+        STORY + " Posted by David at 11:15 AM, the note was read by thousands before noon.",
+    ],
+)
+def test_story_sentences_with_the_same_words_stay(line: str) -> None:
+    result = filter_paragraphs([SHORT_LINE, line])
+    assert result.kept == [SHORT_LINE, line]
+    assert result.removed == []
+
+
+def test_a_short_disclosure_line_is_the_line_rules_business() -> None:
+    """A line of 80 words or fewer is not read by the span pass (the line rules read it)."""
+    line = "As an Amazon Associate, this website earns from qualifying purchases."
+    result = filter_paragraphs([STORY, line, STORY + " Again."])
+    assert not any(entry.startswith(("footer:", "jump:")) for entry in result.removed)
+    assert all(entry.partition(": ")[2] == line for entry in result.removed)
+
+
+def test_spans_go_back_when_the_page_budget_holds() -> None:
+    """The spans count in the page budget like the line rules' choices."""
+    line = STORY + " As an Amazon Associate we earn from qualifying purchases."
+    result = filter_paragraphs([line], markup_words=400)
+    assert result.held
+    assert result.kept == [line]
+
+
+def test_inline_html_blurbs_keep_their_text() -> None:
+    disclosure = "As an Amazon Associate we earn from qualifying purchases."
+    footer = "Posted by David at December 16, 2025 11:15 AM |"
+    body = (
+        f"<p>JUMP TO THE LIST ⤵ {STORY}</p>"
+        f"<p>{STORY} Add to Goodreads → {disclosure}</p>"
+        f"<p>{STORY} {footer}</p>"
+    )
+    html = (
+        '<html lang="en"><head><title>A post</title></head>'
+        f"<body><article>{body}</article></body></html>"
+    )
+    article = extract_article(html, URL, min_words=0)
+    assert article is not None
+    assert article.text.splitlines() == [STORY, f"{STORY} Add to Goodreads →", STORY]
+    assert f"affiliate: {disclosure}" in article.boilerplate
+    assert f"footer: {footer}" in article.boilerplate
+    assert "jump: JUMP TO THE LIST ⤵" in article.boilerplate
