@@ -903,6 +903,14 @@ def _span_rule(line: str) -> tuple[str, list[str]] | None:
     return " ".join(piece for piece in pieces if piece), removed
 
 
+def _link_above(line: str, links: Collection[str]) -> bool:
+    """A line kept above the headline that is the whole text of one of the page's links, a list
+    item's too, and reads as no sentence: the blog's or section's name, a breadcrumb, "Back to
+    selection" (round 11; every line kept above the headline is short: ``_top_rule``)."""
+    bare = _LIST_MARK.sub("", line)
+    return bare in links and not _SENTENCE_END.search(bare) and words(bare) <= SHORT
+
+
 def _is_tail(lines: list[str], start: int) -> bool:
     """A paywall notice ends the visible article: at most one prose line follows it."""
     return sum(words(line) >= BODY_LINE for line in lines[start + 1 :]) <= 1
@@ -1025,6 +1033,9 @@ def filter_paragraphs(
                 out.removed.extend(cut[1])
             out.kept.append(line)
             continue
+        if rule == "headline" and links:  # the site's links above it: a kicker, a breadcrumb
+            while out.kept and _link_above(out.kept[-1], links):
+                out.removed.append(f"nav: {out.kept.pop()}")
         in_list = in_list and rule in ("related", "tags")
         in_block = rule in ("subscribe", "newsletter", "app", "cta", "promo-block", "paywall")
         if in_block and out.kept and _joins_block(out.kept[-1], words(out.kept[-1])):

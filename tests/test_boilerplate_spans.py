@@ -1,6 +1,7 @@
-"""The paragraph filter's promo sentences inside story lines (round 11): an affiliate disclosure
-appended to a blurb, a blog's "Posted by <Name> at <date>" footer, a "Jump to ... ⤵" link; each
-cut from its line, the rest of the line kept, with the traps where a story holds the same words.
+"""Round 11 of the paragraph filter: promo sentences inside story lines (an affiliate disclosure
+appended to a blurb, a blog's "Posted by <Name> at <date>" footer, a "Jump to ... ⤵" link), each
+cut from its line and the rest kept; the site's links kept above the headline. With the traps
+where a story holds the same words.
 """
 
 from __future__ import annotations
@@ -107,3 +108,34 @@ def test_inline_html_blurbs_keep_their_text() -> None:
     assert f"affiliate: {disclosure}" in article.boilerplate
     assert f"footer: {footer}" in article.boilerplate
     assert "jump: JUMP TO THE LIST ⤵" in article.boilerplate
+
+
+TITLE = "Defer, Panic, and Recover"
+
+
+def test_the_sites_links_above_the_headline_go() -> None:
+    lines = ["The Go Blog", TITLE, STORY]
+    result = filter_paragraphs(lines, title=TITLE, links=["The Go Blog", "Home", "About"])
+    assert result.kept == [STORY]
+    assert result.removed == ["nav: The Go Blog", f"headline: {TITLE}"]
+    crumbs = ["- Home", "- Resources", TITLE, STORY]
+    result = filter_paragraphs(crumbs, title=TITLE, links=["Home", "Resources"])
+    assert result.kept == [STORY]
+
+
+@pytest.mark.parametrize(
+    ("above", "links"),
+    [
+        ("Safety Alert", ["Home"]),  # a label of the story, no link
+        ("Originally posted February 2017.", ["Originally posted February 2017."]),  # a sentence
+        ("The Go Blog", []),  # no links known
+    ],
+)
+def test_lines_above_the_headline_that_are_no_link_stay(above: str, links: list[str]) -> None:
+    result = filter_paragraphs([above, TITLE, STORY], title=TITLE, links=links)
+    assert result.kept == [above, STORY]
+
+
+def test_a_link_below_the_headline_stays() -> None:
+    result = filter_paragraphs([TITLE, "The Go Blog", STORY], title=TITLE, links=["The Go Blog"])
+    assert result.kept == ["The Go Blog", STORY]
