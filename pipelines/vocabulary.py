@@ -765,8 +765,20 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "de": (r"^mehr infos?$",),
     },
     "related": {
-        "es": (r"^noticia relacionada[:.]?$",),
-        "de": (r"^weiterführende links[:.]?$",),
+        # the heading of the site's menu of its services, or of its contact details (the list
+        # after it goes too: short lines, no sentence), after the story (round 11)
+        "es": (
+            r"^noticia relacionada[:.]?$",
+            r"^(?:nuestros servicios|contacto|datos de contacto|contáctanos)[:.]?$",
+        ),
+        "de": (
+            r"^weiterführende links[:.]?$",
+            r"^(?:unsere (?:dienst)?leistungen|kontakt|kontaktdaten)[:.]?$",
+        ),
+        "en": (
+            r"^(?:our services|read this next|contact (?:info|information|details))[:.]?$",
+        ),
+        "fr": (r"^(?:nos services|coordonnées|nous contacter)[:.]?$",),
         "pl": (r"^(?:czytaj (?:więcej|też|także)|zobacz (?:też|także))[:.]?$",),
     },
     "subscribe": {

@@ -139,3 +139,28 @@ def test_lines_above_the_headline_that_are_no_link_stay(above: str, links: list[
 def test_a_link_below_the_headline_stays() -> None:
     result = filter_paragraphs([TITLE, "The Go Blog", STORY], title=TITLE, links=["The Go Blog"])
     assert result.kept == ["The Go Blog", STORY]
+
+
+@pytest.mark.parametrize(
+    ("heading", "items"),
+    [
+        ("Our Services", ["Cognitive Behavioral Therapy (CBT)", "Types of Conditions We Treat",
+                          "Obsessive Compulsive Disorder (OCD)"]),
+        ("Unsere Leistungen", ["Webdesign", "Suchmaschinenoptimierung"]),
+        ("CONTACT INFO", ["Phone number: 615 682 4939", "Email: school@example.com",
+                          "BOOK YOUR FIRST LESSON"]),
+        ("Kontakt", ["Telefon: 0211 123456", "E-Mail: info@example.de"]),
+        ("Read This Next", ["Introducing", "FX Excursions"]),
+    ],
+)
+def test_the_sites_menu_after_the_story_goes(heading: str, items: list[str]) -> None:
+    result = filter_paragraphs([STORY, SHORT_LINE, heading, *items])
+    assert result.kept == [STORY, SHORT_LINE]
+    assert result.removed == [f"related: {line}" for line in (heading, *items)]
+
+
+def test_prose_after_a_menu_heading_stays() -> None:
+    """The list ends at a sentence; the same words in a sentence are no heading."""
+    prose = "Our services are free for members, the clinic said on Monday."
+    result = filter_paragraphs([STORY, "Our Services", "Therapy", prose, STORY + " Again."])
+    assert result.kept == [STORY, prose, STORY + " Again."]
