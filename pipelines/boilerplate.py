@@ -264,6 +264,9 @@ REPEAT_MIN_WORDS = 10  # shorter repeats are section heads, separators, intervie
 BIO_TAIL = 3  # a bio is one of the last lines
 CLOSING_LINES = 8  # the publisher's closing boilerplate is one of the last lines
 LEAD_MAX_WORDS = 80  # words: a line led by a call or a credit sentence (``_lead_rule``)
+LIST_LINE_ITEMS = 6  # items between slashes: a line of this many short ones is a link list
+LIST_ITEM_WORDS = 5  # words: ... each of them this short at most
+ABOUT_MAX_WORDS = 160  # words: the publisher's closing boilerplate (``about``) is never longer
 LEAD_MAX_CHARS = 160  # characters: where its first sentence ends at the latest (a quick test)
 CJK_CHARS_PER_WORD = 2  # Chinese and Japanese words average 1.5-2 characters
 SEA_CHARS_PER_WORD = 4  # Thai, Lao, Khmer, Burmese: about 4 characters a word
@@ -834,10 +837,12 @@ def _pitch_rule(
     if n_words <= PROMO_MAX_WORDS and "%" in line and PHRASE["offer"].search(line, lowered):
         offer = READER.search(line) and not REPORTING.search(_PERCENT.sub(" ", line))
         return "offer" if offer else None
-    if index == 0 or n_words > LEAD_MAX_WORDS:
+    if index == 0:
         return None
-    if closing and n_words > SHORT and PHRASE["about"].search(line, lowered):
+    if closing and SHORT < n_words <= ABOUT_MAX_WORDS and PHRASE["about"].search(line, lowered):
         return None if REPORTING.search(line) else "about"
+    if n_words > LEAD_MAX_WORDS:
+        return None
     if n_words > PROMO_MAX_WORDS and _lead_rule(line, closing):
         return None if REPORTING.search(line) else "pitch"  # the guard last: it is slow
     return None
@@ -909,6 +914,15 @@ def _link_above(line: str, links: Collection[str]) -> bool:
     selection" (round 11; every line kept above the headline is short: ``_top_rule``)."""
     bare = _LIST_MARK.sub("", line)
     return bare in links and not _SENTENCE_END.search(bare) and words(bare) <= SHORT
+
+
+def _link_list_line(line: str) -> bool:
+    """A line that is a run of short items between slashes, none a sentence: the site's links
+    (its keyword pages, its services) run into one line (round 11)."""
+    items = line.split(" / ")
+    return len(items) >= LIST_LINE_ITEMS and all(
+        words(item) <= LIST_ITEM_WORDS and not _SENTENCE_END.search(item) for item in items
+    )
 
 
 def _is_tail(lines: list[str], start: int) -> bool:
@@ -1022,6 +1036,8 @@ def filter_paragraphs(
             rule = _line_rule(line, n_words, index, len(lines), lowered, phrases)
             if rule is None and (n_words > PROMO_MAX_WORDS or index >= closing or "%" in line):
                 rule = _pitch_rule(line, n_words, index, index >= closing, lowered)
+            if rule is None and " / " in line and _link_list_line(line):
+                rule = "nav"
             if rule is None and in_block and _joins_block(line, n_words):
                 rule = "promo-block"
         top = top and (rule is not None or n_words < BODY_LINE)

@@ -902,7 +902,7 @@ PITCH_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "de": (
             r"\b(?:namens)?aktien (?:der [\w-]+ )?(?:sind|werden) an der [\w ]{1,30}börse\b",
-            r"^(?-i:[A-ZÄÖÜ])[\w.&'’-]*(?: [\w.&'’-]+){0,5} ist eine? (?:[\w-]+ ){0,3}"
+            r"^[\w.&'’-]+(?: [\w.&'’-]+){0,5} ist eine? (?:[\w-]+ ){0,3}"
             r"[\w-]*(?:agentur|unternehmen|firma|organisation|verein)\b.*\b(?:wir|unser\w*)\b",
             r"\b(?:frühere|vergangene) wertentwicklung(?:en)? (?:ist|sind) kein\w* "
             r"(?:verlässlicher )?indikator\b",

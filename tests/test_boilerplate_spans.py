@@ -164,3 +164,42 @@ def test_prose_after_a_menu_heading_stays() -> None:
     prose = "Our services are free for members, the clinic said on Monday."
     result = filter_paragraphs([STORY, "Our Services", "Therapy", prose, STORY + " Again."])
     assert result.kept == [STORY, prose, STORY + " Again."]
+
+
+AGENCY = (
+    "emit digital ist eine Webagentur / Digitalagentur aus Düsseldorf. Wir konzipieren, "
+    "gestalten und entwickeln Web- und Digitallösungen für unsere Kunden aus allen Branchen, vom "
+    "Mittelstand bis zum Konzern, und begleiten sie von der ersten Idee über das Design und die "
+    "Entwicklung bis zum Betrieb, zur Pflege und zur Weiterentwicklung ihrer Websites, "
+    "Onlineshops und Apps, mit einem Team aus Beratung, Konzeption, Gestaltung und Technik, das "
+    "seit vielen Jahren zusammenarbeitet und die Projekte gemeinsam mit den Kunden plant, "
+    "umsetzt und nach dem Start mit Wartung, Hosting und Analysen weiter betreut."
+)
+KEYWORDS = "Sie suchen: " + " / ".join(
+    f"Werbeagentur {city}" for city in ("Düsseldorf", "Berlin", "München", "Köln", "Essen", "Bonn")
+)
+
+
+def test_a_long_about_line_and_a_keyword_list_close_the_page() -> None:
+    assert len(AGENCY.split()) > 80  # longer than the lines the pitch rule reads
+    result = filter_paragraphs([STORY, STORY + " Again.", AGENCY, KEYWORDS])
+    assert result.kept == [STORY, STORY + " Again."]
+    assert result.removed == [f"about: {AGENCY}", f"nav: {KEYWORDS}"]
+
+
+def test_the_about_line_inside_the_story_stays() -> None:
+    lines = [STORY, AGENCY, *(f"{STORY} Part {n}." for n in range(9))]
+    assert filter_paragraphs(lines).kept == lines
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Hybride / native Apps / Websites / Shops / Intranets",  # five items only
+        "Wähler in Berlin / Brandenburg / Sachsen / Thüringen / Bayern / Hessen sagten, sie "
+        "wollten abwarten.",  # an item that is a sentence
+    ],
+)
+def test_lines_with_slashes_that_are_no_link_list_stay(line: str) -> None:
+    lines = [STORY, line, STORY + " Again."]
+    assert filter_paragraphs(lines).kept == lines
