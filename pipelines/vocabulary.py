@@ -958,6 +958,17 @@ SPAN_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"(?:en|a las|el) [^.!?]{0,40}\d[^.!?]{0,30}$",
         ),
     },
+    "tags": {
+        # a topic list run into the end of the line: "... All content about Internet of Things
+        # Modeling and simulation Robotics" (a link's label, then topics, no sentence to the end;
+        # each phrase spelled whole: its words are the literal a quick test looks for)
+        "en": (r"\ball (?:the )?(?:content about|content on|stories about|articles about|"
+               r"posts about) (?-i:[A-Z])[^.!?]{0,300}$",),
+        "de": (r"\balle (?:inhalte zu[mr]?|artikel zu[mr]?|beiträge zu[mr]?|inhalte über|"
+               r"artikel über) [^.!?]{0,300}$",),
+        "fr": (r"\btous les (?:contenus sur|articles sur) [^.!?]{0,300}$",),
+        "es": (r"\btodos los (?:contenidos sobre|artículos sobre) [^.!?]{0,300}$",),
+    },
     "jump": {
         # a jump link leading the first paragraph: "JUMP TO THE LIST ⤵ The moving process ..."
         "en": (r"^(?:jump|skip) to (?:the )?[\w'’ -]{1,30}?\s*[⤵↓⬇👇]\ufe0f?",),

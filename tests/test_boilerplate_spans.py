@@ -40,6 +40,9 @@ SHORT_LINE = "Officials said the first routes would open in the autumn."
         (STORY + " ", "Posted by David at December 16, 2025 11:15 AM |", "", "footer"),
         (STORY + " ", "Eingestellt von Anna Berg um 10:15", "", "footer"),
         (STORY + " ", "Publié par Jean à 09:30", "", "footer"),
+        (STORY + " 05/03/2019 ", "All content about Internet of Things Modeling and simulation "
+         "Robotics Digital Security", "", "tags"),
+        (STORY + " ", "Alle Artikel zum Thema Verkehr Bus Bahn Fahrrad", "", "tags"),
         ("", "JUMP TO THE LIST ⤵", " " + STORY, "jump"),
         ("", "Skip to the recipe ↓", " " + STORY, "jump"),
     ],
@@ -63,6 +66,9 @@ def test_a_promo_sentence_is_cut_from_its_story_line(
         "would start on 1 May.",
         STORY + " As an Amazon associate in the warehouse, she earned less than the minimum wage.",
         "Jump to the conclusions at your own risk: " + STORY,
+        STORY + " All content about the vote is free to read, the editor said.",
+        STORY + " She read all the articles about Brexit and The Hague.",  # a sentence ends
+
         "Ir a la playa en invierno es otra cosa, dijo el alcalde. " + STORY,
         # a "Posted by" footer that does not close the line
         STORY + " Posted by David at 11:15 AM, the note was read by thousands before noon.",
