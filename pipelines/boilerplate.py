@@ -204,6 +204,8 @@ _SPAN_HINT = literals.Hint(
     fold=True,
     odd=literals.any_odd(_SPAN_HINTS),
 )
+CLOSING_CALL = re.compile(_alternation(_by_language(vocabulary.CLOSING_CALLS)), re.IGNORECASE)
+SITE_VOICE = re.compile(_alternation(_by_language(vocabulary.SITE_VOICE)))
 BYLINE_LABELS = frozenset(vocabulary.BYLINE_LABELS)
 REPORTING = re.compile(_alternation(_by_language(vocabulary.REPORTING)), re.IGNORECASE)
 READER = re.compile(_alternation(_by_language(vocabulary.READER)))
@@ -848,6 +850,23 @@ def _pitch_rule(
     return None
 
 
+def _closing_pitch(line: str, n_words: int) -> bool:
+    """The page's last line, a paragraph of up to ``ABOUT_MAX_WORDS`` addressed to the reader
+    and speaking for the site, that ends on a call of a few words ("Talk to us for further
+    discussion.", "Take the first step towards becoming a nutrition expert today!"): the site's
+    closing pitch (round 11)."""
+    if not PROMO_MAX_WORDS < n_words <= ABOUT_MAX_WORDS:
+        return False
+    last = _SENTENCES.split(line.rstrip())[-1]
+    return (
+        words(last) <= SHORT
+        and CLOSING_CALL.match(_LIST_MARK.sub("", last)) is not None
+        and READER.search(line) is not None
+        and SITE_VOICE.search(line) is not None
+        and not REPORTING.search(line)
+    )
+
+
 def _closing_start(lines: list[str]) -> int:
     """The index from which lines close the page: the last ``BIO_TAIL`` lines, and of the last
     ``CLOSING_LINES``, the last prose line and those after it."""
@@ -1036,6 +1055,8 @@ def filter_paragraphs(
             rule = _line_rule(line, n_words, index, len(lines), lowered, phrases)
             if rule is None and (n_words > PROMO_MAX_WORDS or index >= closing or "%" in line):
                 rule = _pitch_rule(line, n_words, index, index >= closing, lowered)
+                if rule is None and index == len(lines) - 1 and _closing_pitch(line, n_words):
+                    rule = "pitch"
             if rule is None and " / " in line and _link_list_line(line):
                 rule = "nav"
             if rule is None and in_block and _joins_block(line, n_words):

@@ -977,6 +977,33 @@ SPAN_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "es": (r"^(?:ir|saltar|pasar) a (?:la |el |los |las )?[\w -]{1,30}?\s*[⤵↓⬇👇]\ufe0f?",),
     },
 }
+# the closing pitch (round 11): the page's last line, to the reader and for the site, ends on
+# one of these calls (the last sentence, a few words; matched at its start)
+CLOSING_CALLS: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"(?:talk|speak) (?:to|with) (?:us|our (?:team|experts))\b",
+        r"(?:contact|call|e-?mail) us\b",
+        r"(?:reach out|get in touch) (?:to|with) us\b",
+        r"take the (?:first|next) step\b",
+        r"(?:book|schedule|request) (?:a|your) (?:free )?(?:consultation|demo|call|quote)\b",
+        r"(?:enrol+|apply|register) (?:now|today)\b",
+    ),
+    "de": (
+        r"(?:kontaktieren|kontakten) sie uns\b",
+        r"(?:sprechen|schreiben) sie (?:mit )?uns\b",
+        r"rufen sie uns an\b",
+        r"vereinbaren sie (?:jetzt )?(?:einen|ein) (?:termin|beratungsgespräch|erstgespräch)\b",
+    ),
+    "fr": (r"(?:contactez|appelez|écrivez)-nous\b", r"parlons-en\b", r"prenez rendez-vous\b"),
+    "es": (r"(?:contáctanos|llámanos|escríbenos)\b", r"(?:contacta|habla) con nosotros\b"),
+}
+# the site speaking of itself
+SITE_VOICE: dict[str, tuple[str, ...]] = {
+    "en": (r"\b(?:[Ww]e|[Oo]ur|us)\b",),
+    "de": (r"\b(?:[Ww]ir|[Uu]nser\w*|uns)\b",),
+    "fr": (r"\b(?:[Nn]ous|[Nn]otre|[Nn]os)\b",),
+    "es": (r"\b(?:[Nn]osotros|[Nn]uestr[oa]s?)\b",),
+}
 MORE_REPORTING: dict[str, tuple[str, ...]] = {
     "it": (r"\b(?:ha detto|secondo|milioni|per cento)\b",),
     "pt": (r"\b(?:disse|segundo|milhões|por cento)\b",),

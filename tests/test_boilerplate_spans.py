@@ -210,3 +210,49 @@ def test_the_about_line_inside_the_story_stays() -> None:
 def test_lines_with_slashes_that_are_no_link_list_stay(line: str) -> None:
     lines = [STORY, line, STORY + " Again."]
     assert filter_paragraphs(lines).kept == lines
+
+
+PITCH = (
+    "If you need professional guidance on software development, our consultants can help. We "
+    "have experts to advise you on the best framework for your project and a team of dedicated "
+    "developers to build it with you. Whatever you need, we are here to support your journey. "
+    "Talk to us for further discussion."
+)
+PITCH_DE = (
+    "Sie planen einen Relaunch Ihrer Website oder einen neuen Onlineshop? Unser Team begleitet "
+    "Sie von der ersten Idee über Konzept und Design bis zum Betrieb, und wir kennen die "
+    "Anforderungen von Mittelstand und Konzern aus vielen Projekten der letzten Jahre. "
+    "Vereinbaren Sie jetzt einen Termin."
+)
+
+
+@pytest.mark.parametrize("pitch", [PITCH, PITCH_DE])
+def test_the_sites_closing_pitch_goes_from_the_last_line(pitch: str) -> None:
+    story = [f"{STORY} Part {n}." for n in range(3)]
+    result = filter_paragraphs([*story, pitch])
+    assert result.kept == story
+    assert result.removed == [f"pitch: {pitch}"]
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        PITCH.replace("Talk to us for further discussion.", "That is the whole story."),
+        # no site voice: advice to the reader
+        "If you need guidance on software development, ask a friend who has built such a "
+        "project and compare the frameworks they used with the ones you know already, since "
+        "a tool you understand beats a fashionable one, and a small project you finish teaches "
+        "more than a large one you abandon. Take the first step today.",
+        # reported
+        PITCH.replace("our consultants can help.", "our consultants can help, the firm said."),
+    ],
+)
+def test_closing_lines_that_are_no_pitch_stay(last: str) -> None:
+    assert len(last.split()) > 40  # as long as a pitch the rule reads
+    story = [f"{STORY} Part {n}." for n in range(3)]
+    assert filter_paragraphs([*story, last]).kept == [*story, last]
+
+
+def test_the_pitch_inside_the_story_stays() -> None:
+    lines = [STORY, PITCH, STORY + " Again."]
+    assert filter_paragraphs(lines).kept == lines
