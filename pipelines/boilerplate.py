@@ -196,14 +196,22 @@ _SPAN_FLOAT = tuple(
     for concept, table in vocabulary.SPAN_PHRASES.items()
     if (rest := [f for f in _by_language(table) if not f.startswith("^")])
 )
-_SPAN_HINTS = [literals.hint(pattern) for _, pattern in _SPAN_FLOAT]
-if None in _SPAN_HINTS:  # each floating span must hold a literal: most long lines hold none
-    raise ValueError("a floating SPAN_PHRASES concept has no literal to test first")
-_SPAN_HINT = literals.Hint(
-    tuple(sorted({literal for found in _SPAN_HINTS for literal in found.literals})),
-    fold=True,
-    odd=literals.any_odd(_SPAN_HINTS),
-)
+_SPAN_HINTS = [
+    literals.hint(re.compile(fragment, re.IGNORECASE))
+    for table in vocabulary.SPAN_PHRASES.values()
+    for fragment in _by_language(table)
+    if not fragment.startswith("^")
+]
+# the gate is sound: each floating fragment's literals (one of them in every match) hold one of
+# its words (``vocabulary.SPAN_GATE``), so a line's end holding none of them matches no fragment
+if not all(
+    found is not None
+    and all(any(word in literal for word in vocabulary.SPAN_GATE) for literal in found.literals)
+    for found in _SPAN_HINTS
+):
+    raise ValueError("a floating SPAN_PHRASES fragment holds none of SPAN_GATE's words")
+_SPAN_GATE = vocabulary.SPAN_GATE  # tried on the lowered line's end (a line that matches only
+# through the cases ``re.IGNORECASE`` folds beyond ``str.lower``, a dotless i, keeps its span)
 CLOSING_CALL = re.compile(_alternation(_by_language(vocabulary.CLOSING_CALLS)), re.IGNORECASE)
 SITE_VOICE = re.compile(_alternation(_by_language(vocabulary.SITE_VOICE)))
 BYLINE_LABELS = frozenset(vocabulary.BYLINE_LABELS)
@@ -268,6 +276,7 @@ CLOSING_LINES = 8  # the publisher's closing boilerplate is one of the last line
 LEAD_MAX_WORDS = 80  # words: a line led by a call or a credit sentence (``_lead_rule``)
 LIST_LINE_ITEMS = 6  # items between slashes: a line of this many short ones is a link list
 LIST_ITEM_WORDS = 5  # words: ... each of them this short at most
+SPAN_TAIL_CHARS = 400  # characters: a span that closes a line starts in its last ones
 ABOUT_MAX_WORDS = 160  # words: the publisher's closing boilerplate (``about``) is never longer
 LEAD_MAX_CHARS = 160  # characters: where its first sentence ends at the latest (a quick test)
 CJK_CHARS_PER_WORD = 2  # Chinese and Japanese words average 1.5-2 characters
@@ -903,16 +912,20 @@ def _sentence_call(sentence: str) -> bool:
 def _span_rule(line: str) -> tuple[str, list[str]] | None:
     """Promo sentences inside a story line, which the extraction merged into a paragraph (round
     11): the line without them and the audit entries, or None. Only spans whose wording is never
-    story text (``vocabulary.SPAN_PHRASES``): the Amazon Associates disclosure appended to a
-    blurb (``affiliate``), a blog's "Posted by <Name> at <date>" footer closing the line
-    (``footer``), a "Jump to the list ⤵" link leading it (``jump``)."""
+    story text (``vocabulary.SPAN_PHRASES``): a "Jump to the list ⤵" link leading the line
+    (``jump``); closing it, the Amazon Associates disclosure appended to a blurb
+    (``affiliate``), a blog's "Posted by <Name> at <date>" footer (``footer``), a topic list
+    after "All content about" (``tags``)."""
     spans: list[tuple[int, int, str]] = []
     for concept, pattern in _SPAN_START:
         if found := pattern.match(line):
             spans.append((found.start(), found.end(), concept))
-    if _SPAN_HINT.allows(line):
+    offset = max(0, len(line) - SPAN_TAIL_CHARS)
+    tail = line[offset:]
+    if any(map(tail.lower().__contains__, _SPAN_GATE)):
         for concept, pattern in _SPAN_FLOAT:
-            spans.extend((found.start(), found.end(), concept) for found in pattern.finditer(line))
+            if found := pattern.search(tail):
+                spans.append((offset + found.start(), offset + found.end(), concept))
     if not spans:
         return None
     spans.sort()

@@ -914,29 +914,30 @@ PITCH_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 # sentences inside a story line (the extraction merged them into a paragraph): each fragment
-# matches the whole span to cut, never story text (round 11). ``^``: where the line starts;
-# the others anywhere, each holding a literal that a quick test looks for first.
+# matches the whole span to cut, never story text (round 11). ``^``: where the line starts; the
+# others close the line (``$``: read in its last characters only, where a quick test looks for
+# the literal each holds first).
 SPAN_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "affiliate": {
-        # the Amazon Associates programme's own disclosure, appended to a book's or product's blurb
+        # the Amazon Associates programme's own disclosure appended to a book's or product's blurb
         "en": (
             r"\bas an amazon associate,? (?:i|we|this (?:site|website|blog)) earns? "
-            r"(?:a commission )?from qualifying purchases\b[.!]?",
+            r"(?:a commission )?from qualifying purchases\b[.!]?$",
         ),
         "de": (r"\bals amazon-partner verdienen? (?:ich|wir) an qualifizierten (?:verkäufen|käufen)"
-               r"\b[.!]?",),
+               r"\b[.!]?$",),
         "fr": (
             r"\ben (?:tant que|qualité de) partenaire amazon,? (?:je|nous) (?:réalise|réalisons|"
             r"perçois|percevons) (?:un bénéfice|une commission) sur les achats "
-            r"(?:remplissant les conditions requises|éligibles)\b[.!]?",
+            r"(?:remplissant les conditions requises|éligibles)\b[.!]?$",
         ),
         "es": (
             r"\bcomo (?:afiliado|asociado) de amazon,? (?:obtengo|obtenemos|gano|ganamos) "
             r"ingresos por (?:las )?compras (?:adscritas )?que cumplen (?:los )?requisitos"
-            r"(?: aplicables)?\b[.!]?",
+            r"(?: aplicables)?\b[.!]?$",
         ),
         "it": (r"\bin qualità di affiliato amazon,? (?:io )?ricev(?:o|iamo) un guadagno "
-               r"dagli acquisti idonei\b[.!]?",),
+               r"dagli acquisti idonei\b[.!]?$",),
     },
     "footer": {
         # a blog post's footer merged into its last paragraph: "Posted by David at December 16,
@@ -960,14 +961,11 @@ SPAN_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "tags": {
         # a topic list run into the end of the line: "... All content about Internet of Things
-        # Modeling and simulation Robotics" (a link's label, then topics, no sentence to the end;
-        # each phrase spelled whole: its words are the literal a quick test looks for)
-        "en": (r"\ball (?:the )?(?:content about|content on|stories about|articles about|"
-               r"posts about) (?-i:[A-Z])[^.!?]{0,300}$",),
-        "de": (r"\balle (?:inhalte zu[mr]?|artikel zu[mr]?|beiträge zu[mr]?|inhalte über|"
-               r"artikel über) [^.!?]{0,300}$",),
-        "fr": (r"\btous les (?:contenus sur|articles sur) [^.!?]{0,300}$",),
-        "es": (r"\btodos los (?:contenidos sobre|artículos sobre) [^.!?]{0,300}$",),
+        # Modeling and simulation Robotics" (a link's label, then topics, no sentence to the end)
+        "en": (r"\ball (?:the )?content (?:about|on) (?-i:[A-Z])[^.!?]{0,300}$",),
+        "de": (r"\balle inhalte (?:zu[mr]?|über) [^.!?]{0,300}$",),
+        "fr": (r"\btous les contenus sur [^.!?]{0,300}$",),
+        "es": (r"\btodos los contenidos sobre [^.!?]{0,300}$",),
     },
     "jump": {
         # a jump link leading the first paragraph: "JUMP TO THE LIST ⤵ The moving process ..."
@@ -977,6 +975,12 @@ SPAN_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "es": (r"^(?:ir|saltar|pasar) a (?:la |el |los |las )?[\w -]{1,30}?\s*[⤵↓⬇👇]\ufe0f?",),
     },
 }
+# what every span closing a line holds (lower case): a line's end holding none is not read
+SPAN_GATE = (
+    "amazon", "qualifying purchases", "ingresos por", "acquisti idonei",  # affiliate
+    "posted by", "eingestellt von", "publié par", "publicado por",  # footer
+    "conten", "inhalte",  # tags
+)
 # the closing pitch (round 11): the page's last line, to the reader and for the site, ends on
 # one of these calls (the last sentence, a few words; matched at its start)
 CLOSING_CALLS: dict[str, tuple[str, ...]] = {

@@ -42,7 +42,7 @@ SHORT_LINE = "Officials said the first routes would open in the autumn."
         (STORY + " ", "Publié par Jean à 09:30", "", "footer"),
         (STORY + " 05/03/2019 ", "All content about Internet of Things Modeling and simulation "
          "Robotics Digital Security", "", "tags"),
-        (STORY + " ", "Alle Artikel zum Thema Verkehr Bus Bahn Fahrrad", "", "tags"),
+        (STORY + " ", "Alle Inhalte zum Thema Verkehr Bus Bahn Fahrrad", "", "tags"),
         ("", "JUMP TO THE LIST ⤵", " " + STORY, "jump"),
         ("", "Skip to the recipe ↓", " " + STORY, "jump"),
     ],
