@@ -174,11 +174,13 @@ _ANY_CALL = Phrases(
 )
 # the concepts a short line (up to ``SHORT`` words, half the lines, tried for most concepts) is
 # tried for, all in one first: a line that none of them can match is not tried for each (not
-# here: agency, no literal to test cheaply; bio, case-sensitive; dateline, the top lines only)
+# here: agency, no literal to test cheaply; bio, case-sensitive; dateline, the top lines only;
+# about and offer, read by ``_pitch_rule`` whatever the screen says, never on a short line)
 SCREENED = tuple(
     concept
     for concept in PHRASE
-    if concept not in ("agency", "dateline") and concept not in vocabulary.CASE_SENSITIVE
+    if concept not in ("agency", "dateline", "about", "offer")
+    and concept not in vocabulary.CASE_SENSITIVE
 )
 _SCREEN = Phrases(
     [fragment for concept in SCREENED for fragment in _by_language(vocabulary.PHRASES[concept])],
