@@ -187,7 +187,7 @@ _SCREEN = Phrases(
     re.IGNORECASE,
 )
 # promo sentences inside a story line (``_span_rule``): the spans anchored at the line's start,
-# by concept, and the others, each concept's under its literals, all tried in one test first
+# by concept, and those that close the line, tried where its end holds one of ``SPAN_GATE``'s words
 _SPAN_START = tuple(
     (concept, re.compile(_alternation(starts), re.IGNORECASE))
     for concept, table in vocabulary.SPAN_PHRASES.items()

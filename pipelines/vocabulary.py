@@ -33,6 +33,11 @@ Concepts of ``PHRASES`` and how ``pipelines.boilerplate`` uses them:
 ``cta``          lines that are nothing but a button ("Sign up", "Subscribe now").
 ``offer``        a discount on the site's own subscription (its percentage is no report).
 ``about``        the publisher's boilerplate that closes a page (fact sheet, "<Name> is a ... our").
+
+Outside ``PHRASES`` (round 11): ``SPAN_PHRASES``, promo sentences cut from inside a long story line
+(``affiliate``, ``footer``, ``tags``, ``jump``), with ``SPAN_GATE``, the words every span closing
+a line holds; ``CLOSING_CALLS`` and ``SITE_VOICE``, the closing pitch's call and the site speaking
+of itself.
 """
 
 from __future__ import annotations
