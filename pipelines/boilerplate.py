@@ -174,16 +174,48 @@ _ANY_CALL = Phrases(
 )
 # the concepts a short line (up to ``SHORT`` words, half the lines, tried for most concepts) is
 # tried for, all in one first: a line that none of them can match is not tried for each (not
-# here: agency, no literal to test cheaply; bio, case-sensitive; dateline, the top lines only)
+# here: agency, no literal to test cheaply; bio, case-sensitive; dateline, the top lines only;
+# about and offer, read by ``_pitch_rule`` whatever the screen says, never on a short line)
 SCREENED = tuple(
     concept
     for concept in PHRASE
-    if concept not in ("agency", "dateline") and concept not in vocabulary.CASE_SENSITIVE
+    if concept not in ("agency", "dateline", "about", "offer")
+    and concept not in vocabulary.CASE_SENSITIVE
 )
 _SCREEN = Phrases(
     [fragment for concept in SCREENED for fragment in _by_language(vocabulary.PHRASES[concept])],
     re.IGNORECASE,
 )
+# promo sentences inside a story line (``_span_rule``): the spans anchored at the line's start,
+# by concept, and those that close the line, tried where its end holds one of ``SPAN_GATE``'s words
+_SPAN_START = tuple(
+    (concept, re.compile(_alternation(starts), re.IGNORECASE))
+    for concept, table in vocabulary.SPAN_PHRASES.items()
+    if (starts := [f for f in _by_language(table) if f.startswith("^")])
+)
+_SPAN_FLOAT = tuple(
+    (concept, re.compile(_alternation(rest), re.IGNORECASE))
+    for concept, table in vocabulary.SPAN_PHRASES.items()
+    if (rest := [f for f in _by_language(table) if not f.startswith("^")])
+)
+_SPAN_HINTS = [
+    literals.hint(re.compile(fragment, re.IGNORECASE))
+    for table in vocabulary.SPAN_PHRASES.values()
+    for fragment in _by_language(table)
+    if not fragment.startswith("^")
+]
+# the gate is sound: each floating fragment's literals (one of them in every match) hold one of
+# its words (``vocabulary.SPAN_GATE``), so a line's end holding none of them matches no fragment
+if not all(
+    found is not None
+    and all(any(word in literal for word in vocabulary.SPAN_GATE) for literal in found.literals)
+    for found in _SPAN_HINTS
+):
+    raise ValueError("a floating SPAN_PHRASES fragment holds none of SPAN_GATE's words")
+_SPAN_GATE = vocabulary.SPAN_GATE  # tried on the lowered line's end (a line that matches only
+# through the cases ``re.IGNORECASE`` folds beyond ``str.lower``, a dotless i, keeps its span)
+CLOSING_CALL = re.compile(_alternation(_by_language(vocabulary.CLOSING_CALLS)), re.IGNORECASE)
+SITE_VOICE = re.compile(_alternation(_by_language(vocabulary.SITE_VOICE)))
 BYLINE_LABELS = frozenset(vocabulary.BYLINE_LABELS)
 REPORTING = re.compile(_alternation(_by_language(vocabulary.REPORTING)), re.IGNORECASE)
 READER = re.compile(_alternation(_by_language(vocabulary.READER)))
@@ -244,6 +276,10 @@ REPEAT_MIN_WORDS = 10  # shorter repeats are section heads, separators, intervie
 BIO_TAIL = 3  # a bio is one of the last lines
 CLOSING_LINES = 8  # the publisher's closing boilerplate is one of the last lines
 LEAD_MAX_WORDS = 80  # words: a line led by a call or a credit sentence (``_lead_rule``)
+LIST_LINE_ITEMS = 6  # items between slashes: a line of this many short ones is a link list
+LIST_ITEM_WORDS = 5  # words: ... each of them this short at most
+SPAN_TAIL_CHARS = 400  # characters: a span that closes a line starts in its last ones
+ABOUT_MAX_WORDS = 160  # words: the publisher's closing boilerplate (``about``) is never longer
 LEAD_MAX_CHARS = 160  # characters: where its first sentence ends at the latest (a quick test)
 CJK_CHARS_PER_WORD = 2  # Chinese and Japanese words average 1.5-2 characters
 SEA_CHARS_PER_WORD = 4  # Thai, Lao, Khmer, Burmese: about 4 characters a word
@@ -814,13 +850,32 @@ def _pitch_rule(
     if n_words <= PROMO_MAX_WORDS and "%" in line and PHRASE["offer"].search(line, lowered):
         offer = READER.search(line) and not REPORTING.search(_PERCENT.sub(" ", line))
         return "offer" if offer else None
-    if index == 0 or n_words > LEAD_MAX_WORDS:
+    if index == 0:
         return None
-    if closing and n_words > SHORT and PHRASE["about"].search(line, lowered):
+    if closing and SHORT < n_words <= ABOUT_MAX_WORDS and PHRASE["about"].search(line, lowered):
         return None if REPORTING.search(line) else "about"
+    if n_words > LEAD_MAX_WORDS:
+        return None
     if n_words > PROMO_MAX_WORDS and _lead_rule(line, closing):
         return None if REPORTING.search(line) else "pitch"  # the guard last: it is slow
     return None
+
+
+def _closing_pitch(line: str, n_words: int) -> bool:
+    """The page's last line, a paragraph of up to ``ABOUT_MAX_WORDS`` addressed to the reader
+    and speaking for the site, that ends on a call of a few words ("Talk to us for further
+    discussion.", "Take the first step towards becoming a nutrition expert today!"): the site's
+    closing pitch (round 11)."""
+    if not PROMO_MAX_WORDS < n_words <= ABOUT_MAX_WORDS:
+        return False
+    last = _SENTENCES.split(line.rstrip())[-1]
+    return (
+        words(last) <= SHORT
+        and CLOSING_CALL.match(_LIST_MARK.sub("", last)) is not None
+        and READER.search(line) is not None
+        and SITE_VOICE.search(line) is not None
+        and not REPORTING.search(line)
+    )
 
 
 def _closing_start(lines: list[str]) -> int:
@@ -854,6 +909,54 @@ def _sentence_call(sentence: str) -> bool:
             if PHRASE[concept].search(sentence):
                 return True
     return PHRASE["credit"].search(sentence)
+
+
+def _span_rule(line: str) -> tuple[str, list[str]] | None:
+    """Promo sentences inside a story line, which the extraction merged into a paragraph (round
+    11): the line without them and the audit entries, or None. Only spans whose wording is never
+    story text (``vocabulary.SPAN_PHRASES``): a "Jump to the list ⤵" link leading the line
+    (``jump``); closing it, the Amazon Associates disclosure appended to a blurb
+    (``affiliate``), a blog's "Posted by <Name> at <date>" footer (``footer``), a topic list
+    after "All content about" (``tags``)."""
+    spans: list[tuple[int, int, str]] = []
+    for concept, pattern in _SPAN_START:
+        if found := pattern.match(line):
+            spans.append((found.start(), found.end(), concept))
+    offset = max(0, len(line) - SPAN_TAIL_CHARS)
+    tail = line[offset:]
+    if any(map(tail.lower().__contains__, _SPAN_GATE)):
+        for concept, pattern in _SPAN_FLOAT:
+            if found := pattern.search(tail):
+                spans.append((offset + found.start(), offset + found.end(), concept))
+    if not spans:
+        return None
+    spans.sort()
+    pieces, removed, at = [], [], 0
+    for start, end, concept in spans:
+        if start < at:  # overlapping spans: the first one cut holds it
+            continue
+        pieces.append(line[at:start].strip())
+        removed.append(f"{concept}: {line[start:end].strip()}")
+        at = end
+    pieces.append(line[at:].strip())
+    return " ".join(piece for piece in pieces if piece), removed
+
+
+def _link_above(line: str, links: Collection[str]) -> bool:
+    """A line kept above the headline that is the whole text of one of the page's links, a list
+    item's too, and reads as no sentence: the blog's or section's name, a breadcrumb, "Back to
+    selection" (round 11; every line kept above the headline is short: ``_top_rule``)."""
+    bare = _LIST_MARK.sub("", line)
+    return bare in links and not _SENTENCE_END.search(bare) and words(bare) <= SHORT
+
+
+def _link_list_line(line: str) -> bool:
+    """A line that is a run of short items between slashes, none a sentence: the site's links
+    (its keyword pages, its services) run into one line (round 11)."""
+    items = line.split(" / ")
+    return len(items) >= LIST_LINE_ITEMS and all(
+        words(item) <= LIST_ITEM_WORDS and not _SENTENCE_END.search(item) for item in items
+    )
 
 
 def _is_tail(lines: list[str], start: int) -> bool:
@@ -967,14 +1070,24 @@ def filter_paragraphs(
             rule = _line_rule(line, n_words, index, len(lines), lowered, phrases)
             if rule is None and (n_words > PROMO_MAX_WORDS or index >= closing or "%" in line):
                 rule = _pitch_rule(line, n_words, index, index >= closing, lowered)
+                if rule is None and index == len(lines) - 1 and _closing_pitch(line, n_words):
+                    rule = "pitch"
+            if rule is None and " / " in line and _link_list_line(line):
+                rule = "nav"
             if rule is None and in_block and _joins_block(line, n_words):
                 rule = "promo-block"
         top = top and (rule is not None or n_words < BODY_LINE)
         seen.add(key)
         if rule is None:
             in_list = in_block = False
+            if n_words > PROMO_MAX_WORDS * 2 and (cut := _span_rule(line)):  # no line rule ran
+                line = cut[0]
+                out.removed.extend(cut[1])
             out.kept.append(line)
             continue
+        if rule == "headline" and links:  # the site's links above it: a kicker, a breadcrumb
+            while out.kept and _link_above(out.kept[-1], links):
+                out.removed.append(f"nav: {out.kept.pop()}")
         in_list = in_list and rule in ("related", "tags")
         in_block = rule in ("subscribe", "newsletter", "app", "cta", "promo-block", "paywall")
         if in_block and out.kept and _joins_block(out.kept[-1], words(out.kept[-1])):

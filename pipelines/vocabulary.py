@@ -33,6 +33,11 @@ Concepts of ``PHRASES`` and how ``pipelines.boilerplate`` uses them:
 ``cta``          lines that are nothing but a button ("Sign up", "Subscribe now").
 ``offer``        a discount on the site's own subscription (its percentage is no report).
 ``about``        the publisher's boilerplate that closes a page (fact sheet, "<Name> is a ... our").
+
+Outside ``PHRASES`` (round 11): ``SPAN_PHRASES``, promo sentences cut from inside a long story line
+(``affiliate``, ``footer``, ``tags``, ``jump``), with ``SPAN_GATE``, the words every span closing
+a line holds; ``CLOSING_CALLS`` and ``SITE_VOICE``, the closing pitch's call and the site speaking
+of itself.
 """
 
 from __future__ import annotations
@@ -765,8 +770,20 @@ CHROME_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "de": (r"^mehr infos?$",),
     },
     "related": {
-        "es": (r"^noticia relacionada[:.]?$",),
-        "de": (r"^weiterführende links[:.]?$",),
+        # the heading of the site's menu of its services, or of its contact details (the list
+        # after it goes too: short lines, no sentence), after the story (round 11)
+        "es": (
+            r"^noticia relacionada[:.]?$",
+            r"^(?:nuestros servicios|contacto|datos de contacto|contáctanos)[:.]?$",
+        ),
+        "de": (
+            r"^weiterführende links[:.]?$",
+            r"^(?:unsere (?:dienst)?leistungen|kontakt|kontaktdaten)[:.]?$",
+        ),
+        "en": (
+            r"^(?:our services|read this next|contact (?:info|information|details))[:.]?$",
+        ),
+        "fr": (r"^(?:nos services|coordonnées|nous contacter)[:.]?$",),
         "pl": (r"^(?:czytaj (?:więcej|też|także)|zobacz (?:też|także))[:.]?$",),
     },
     "subscribe": {
@@ -890,7 +907,7 @@ PITCH_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "de": (
             r"\b(?:namens)?aktien (?:der [\w-]+ )?(?:sind|werden) an der [\w ]{1,30}börse\b",
-            r"^(?-i:[A-ZÄÖÜ])[\w.&'’-]*(?: [\w.&'’-]+){0,5} ist eine? (?:[\w-]+ ){0,3}"
+            r"^[\w.&'’-]+(?: [\w.&'’-]+){0,5} ist eine? (?:[\w-]+ ){0,3}"
             r"[\w-]*(?:agentur|unternehmen|firma|organisation|verein)\b.*\b(?:wir|unser\w*)\b",
             r"\b(?:frühere|vergangene) wertentwicklung(?:en)? (?:ist|sind) kein\w* "
             r"(?:verlässlicher )?indikator\b",
@@ -900,6 +917,101 @@ PITCH_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"(?:bourse|euronext|six)\b",
         ),
     },
+}
+# sentences inside a story line (the extraction merged them into a paragraph): each fragment
+# matches the whole span to cut, never story text (round 11). ``^``: where the line starts; the
+# others close the line (``$``: read in its last characters only, where a quick test looks for
+# the literal each holds first).
+SPAN_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "affiliate": {
+        # the Amazon Associates programme's own disclosure appended to a book's or product's blurb
+        "en": (
+            r"\bas an amazon associate,? (?:i|we|this (?:site|website|blog)) earns? "
+            r"(?:a commission )?from qualifying purchases\b[.!]?$",
+        ),
+        "de": (r"\bals amazon-partner verdienen? (?:ich|wir) an qualifizierten (?:verkäufen|käufen)"
+               r"\b[.!]?$",),
+        "fr": (
+            r"\ben (?:tant que|qualité de) partenaire amazon,? (?:je|nous) (?:réalise|réalisons|"
+            r"perçois|percevons) (?:un bénéfice|une commission) sur les achats "
+            r"(?:remplissant les conditions requises|éligibles)\b[.!]?$",
+        ),
+        "es": (
+            r"\bcomo (?:afiliado|asociado) de amazon,? (?:obtengo|obtenemos|gano|ganamos) "
+            r"ingresos por (?:las )?compras (?:adscritas )?que cumplen (?:los )?requisitos"
+            r"(?: aplicables)?\b[.!]?$",
+        ),
+        "it": (r"\bin qualità di affiliato amazon,? (?:io )?ricev(?:o|iamo) un guadagno "
+               r"dagli acquisti idonei\b[.!]?$",),
+    },
+    "footer": {
+        # a blog post's footer merged into its last paragraph: "Posted by David at December 16,
+        # 2025 11:15 AM |" (a name in capitals, then a date or a time, then the line ends)
+        "en": (
+            r"\bposted by (?-i:[A-Z])[\w.'’-]*(?: (?-i:[A-Z])[\w.'’-]*){0,2},? (?:at|on) "
+            r"[^.!?]{0,40}\d[^.!?]{0,30}$",
+        ),
+        "de": (
+            r"\beingestellt von (?-i:[A-ZÄÖÜ])[\w.'’-]*(?: (?-i:[A-ZÄÖÜ])[\w.'’-]*){0,2},? "
+            r"(?:um|am) [^.!?]{0,40}\d[^.!?]{0,30}$",
+        ),
+        "fr": (
+            r"\bpublié par (?-i:[A-ZÉ])[\w.'’-]*(?: (?-i:[A-ZÉ])[\w.'’-]*){0,2},? (?:à|le) "
+            r"[^.!?]{0,40}\d[^.!?]{0,30}$",
+        ),
+        "es": (
+            r"\bpublicado por (?-i:[A-ZÁÉÍÓÚ])[\w.'’-]*(?: (?-i:[A-ZÁÉÍÓÚ])[\w.'’-]*){0,2},? "
+            r"(?:en|a las|el) [^.!?]{0,40}\d[^.!?]{0,30}$",
+        ),
+    },
+    "tags": {
+        # a topic list run into the end of the line: "... All content about Internet of Things
+        # Modeling and simulation Robotics" (a link's label, then topics, no sentence to the end)
+        "en": (r"\ball (?:the )?content (?:about|on) (?-i:[A-Z])[^.!?]{0,300}$",),
+        "de": (r"\balle inhalte (?:zu[mr]?|über) [^.!?]{0,300}$",),
+        "fr": (r"\btous les contenus sur [^.!?]{0,300}$",),
+        "es": (r"\btodos los contenidos sobre [^.!?]{0,300}$",),
+    },
+    "jump": {
+        # a jump link leading the first paragraph: "JUMP TO THE LIST ⤵ The moving process ..."
+        "en": (r"^(?:jump|skip) to (?:the )?[\w'’ -]{1,30}?\s*[⤵↓⬇👇]\ufe0f?",),
+        "de": (r"^(?:direkt )?zu[mr] [\w -]{1,30}?(?: springen)?\s*[⤵↓⬇👇]\ufe0f?",),
+        "fr": (r"^(?:aller|passer|sauter) (?:à|au|aux) [\w'’ -]{1,30}?\s*[⤵↓⬇👇]\ufe0f?",),
+        "es": (r"^(?:ir|saltar|pasar) a (?:la |el |los |las )?[\w -]{1,30}?\s*[⤵↓⬇👇]\ufe0f?",),
+    },
+}
+# what every span closing a line holds (lower case): a line's end holding none is not read
+SPAN_GATE = (
+    "amazon", "qualifying purchases", "ingresos por", "acquisti idonei",  # affiliate
+    "posted by", "eingestellt von", "publié par", "publicado por",  # footer
+    "conten", "inhalte",  # tags
+)
+# the closing pitch (round 11): the page's last line, to the reader and for the site, ends on
+# one of these calls (the last sentence, a few words; matched at its start)
+CLOSING_CALLS: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"(?:talk|speak) (?:to|with) (?:us|our (?:team|experts))\b",
+        r"(?:contact|call|e-?mail) us\b",
+        r"(?:reach out|get in touch) (?:to|with) us\b",
+        r"take the (?:first|next) step\b",
+        r"(?:book|schedule|request) (?:a|your) (?:free )?(?:consultation|demo|call|quote)\b",
+        r"(?:enrol+|apply|register) (?:now|today)\b",
+    ),
+    "de": (
+        r"(?:kontaktieren|kontakten) sie uns\b",
+        r"(?:sprechen|schreiben) sie (?:mit )?uns\b",
+        r"rufen sie uns an\b",
+        r"vereinbaren sie (?:jetzt )?(?:einen|ein) (?:termin|beratungsgespräch|erstgespräch)\b",
+    ),
+    "fr": (r"(?:contactez|appelez|écrivez)-nous\b", r"parlons-en\b", r"prenez rendez-vous\b"),
+    "es": (r"(?:contáctanos|llámanos|escríbenos)\b", r"(?:contacta|habla) con nosotros\b"),
+}
+# the site speaking of itself
+SITE_VOICE: dict[str, tuple[str, ...]] = {
+    "en": (r"\b(?:[Ww]e|[Oo]ur|us)\b",),
+    "de": (r"\b(?:[Ww]ir|[Uu]nser\w*|uns)\b",),
+    "fr": (r"\b(?:[Nn]ous|[Nn]otre|[Nn]os)\b",),
+    "es": (r"\b(?:[Nn]osotros|[Nn]uestr[oa]s?)\b",),
 }
 MORE_REPORTING: dict[str, tuple[str, ...]] = {
     "it": (r"\b(?:ha detto|secondo|milioni|per cento)\b",),
