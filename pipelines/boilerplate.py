@@ -116,7 +116,7 @@ class Phrases:
                 if lowered is None and hint.odd.search(line):  # a case str.lower does not fold
                     return self.floating.search(line) is not None
                 text = line.lower() if lowered is None else lowered
-            if any(map(text.__contains__, hint.literals)):
+            if literals.holds_any(text, hint.literals):
                 for literal, patterns in self.by_literal.items():
                     if literal in text and patterns.search(line):
                         return True
@@ -201,7 +201,9 @@ _MARKUP_PARTS = tuple(
     (part, concept) for concept, parts in vocabulary.MARKUP_PART.items() for part in parts
 )
 _WORD = re.compile(r"\w+")
-_ASCII_WORD = re.compile(r"\w+", re.ASCII)  # the same tokens in ASCII text, read faster
+# the same tokens in ASCII text, read twice as fast without ``re``: every character that ``\w``
+# does not match to a space, then ``str.split``
+_ASCII_SPACE = str.maketrans({chr(c): " " for c in range(128) if not _WORD.match(chr(c))})
 # scripts written without spaces between words: Thai, Lao, Burmese, Khmer; kana, Han, half-width
 _SEA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
@@ -330,7 +332,7 @@ def words(text: str) -> int:
     per ``CJK_CHARS_PER_WORD`` Han / kana and per ``SEA_CHARS_PER_WORD`` Thai-like characters,
     where ``\\w+`` would read a whole sentence as one word."""
     if text.isascii():
-        return len(_ASCII_WORD.findall(text))
+        return len(text.translate(_ASCII_SPACE).split())
     if _spaced(text):
         return len(_WORD.findall(text))
     count = len(_WORD.findall(_UNSPACED_RUN.sub(" ", text)))
@@ -348,7 +350,9 @@ def _spaced(text: str) -> bool:
 def tokens(text: str) -> list[str]:
     """Casefolded ``\\w+`` tokens, unspaced scripts split per character (for overlap tests)."""
     text = text.casefold()
-    if not text.isascii() and _UNSPACED_RUN.search(text):
+    if text.isascii():
+        return text.translate(_ASCII_SPACE).split()
+    if _UNSPACED_RUN.search(text):
         text = _UNSPACED_CHAR.sub(" \\g<0> ", text)
     return _WORD.findall(text)
 
@@ -703,7 +707,7 @@ def promo_kind(line: str) -> str | None:
 
 def _key(text: str) -> tuple[str, ...]:
     if text.isascii():  # casefold is lower there
-        return tuple(_ASCII_WORD.findall(text.lower()))
+        return tuple(text.lower().translate(_ASCII_SPACE).split())
     return tuple(_WORD.findall(text.casefold()))
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from pipelines import boilerplate, vocabulary
-from pipelines.literals import _best, _needs, first_chars, hint
+from pipelines.literals import _best, _needs, first_chars, hint, holds_any
 from pipelines.literals import _parser as parser
 
 FLOATING = {
@@ -239,3 +239,20 @@ def test_promo_link_agrees_with_its_case_insensitive_pattern(data):
         noise
     )
     assert boilerplate.promo_link(href) == bool(boilerplate.PROMO_HREF.search(href)), href
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(st.characters(max_codepoint=127)), st.text()))
+def test_ascii_words_read_without_re_are_the_re_words(text):
+    """``words``, ``tokens`` and the filter's line key read ASCII text with ``str.translate`` and
+    ``str.split``: the same ``\\w+`` tokens as ``re`` reads."""
+    if text.isascii():
+        assert boilerplate.words(text) == len(re.findall(r"\w+", text)), text
+    assert boilerplate._key(text) == tuple(re.findall(r"\w+", text.casefold())), text
+    if text.casefold().isascii():
+        assert boilerplate.tokens(text) == re.findall(r"\w+", text.casefold()), text
+
+
+@given(text=st.text(max_size=30), found=st.lists(st.text(max_size=3), max_size=5))
+def test_holds_any_is_any(text, found):
+    assert holds_any(text, found) == any(literal in text for literal in found)
