@@ -478,6 +478,7 @@ def _attr_concept(attrs: str) -> str | None:
 # Text inside paragraphs. Not ``.//p//text()``: libxml2 sorts and merges that union, which is
 # quadratic in the number of paragraphs (29 s on a page of 60,000 <p>; this takes 0.1 s).
 _P_TEXT = XPath("descendant::text()[ancestor::p]", smart_strings=False)
+_TEXT = XPath("descendant::text()", smart_strings=False)  # ``itertext()``, read in C
 _EMAIL_FORM = XPath('.//input[@type="email" or contains(@name, "mail")]')
 
 
@@ -556,6 +557,8 @@ def article_body(objects: Iterable[dict]) -> str:
 
 
 def _inside(node: HtmlElement, chosen: dict) -> bool:
+    if not chosen:  # most candidates: nothing chosen yet, no ancestor to read
+        return False
     return node in chosen or any(parent in chosen for parent in node.iterancestors())
 
 
@@ -674,7 +677,7 @@ def _drop(chosen: dict[HtmlElement, str], guard: _Guard) -> Pruned:
     """Remove the chosen elements (none inside another), reversibly."""
     pruned = Pruned()
     for node, rule in chosen.items():
-        text = _norm(" ".join(node.itertext()))
+        text = _norm(" ".join(_TEXT(node)))
         if text:
             pruned.removed.append(f"markup:{rule}: {text}")
             pruned.words += guard.p_words(node)

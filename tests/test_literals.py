@@ -8,6 +8,7 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from lxml import html as lxml_html
 
 from pipelines import boilerplate, vocabulary
@@ -256,3 +257,15 @@ def test_ascii_words_read_without_re_are_the_re_words(text):
 @given(text=st.text(max_size=30), found=st.lists(st.text(max_size=3), max_size=5))
 def test_holds_any_is_any(text, found):
     assert holds_any(text, found) == any(literal in text for literal in found)
+
+
+def test_removed_text_read_in_c_is_itertext():
+    """``_drop`` reads a removed element's text with one XPath: the strings ``itertext()`` reads
+    (the element's text, its descendants' texts and tails, no comment, not its own tail)."""
+    page = lxml_html.document_fromstring(
+        "<html><body><div class='promo'>Get <b>our</b> app<!-- note -->now<?pi x?>"
+        "<p>Sign <a href='/subscribe'>up</a> today</p>tail<script>var a = '<b>';</script>"
+        "<ul><li>one</li><li></li><li> two </li></ul></div>after<aside>Ad</aside></body></html>"
+    )
+    for node in page.iter(etree.Element):  # elements: what the prune removes
+        assert boilerplate._TEXT(node) == list(node.itertext()), node.tag
