@@ -1,4 +1,5 @@
-"""``pipelines.literals``: a hint never refuses a line its pattern matches, and most others."""
+"""``pipelines.literals``: a hint never refuses a line its pattern matches, and most others;
+the markup rules' fast paths read what their plain readings read."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
+from lxml import html as lxml_html
 
-from pipelines import boilerplate
-from pipelines.literals import _best, _needs, first_chars, hint
+from pipelines import boilerplate, vocabulary
+from pipelines.literals import _best, _needs, first_chars, hint, holds_any
 from pipelines.literals import _parser as parser
 
 FLOATING = {
@@ -174,3 +177,95 @@ def test_the_screen_misses_no_line_a_screened_concept_takes(concept, pattern, da
     """``_SCREEN`` lets a short line through wherever one of ``SCREENED`` matches it."""
     if found := _line_it_takes(concept, pattern, data):
         assert boilerplate._SCREEN.search(*found), (concept, found[0])
+
+
+# --------------------------------------------------------------------------- markup fast paths
+
+_MARKUP_VOCABULARY = sorted(
+    {word for words in vocabulary.MARKUP_WORD.values() for word in words}
+    | {part for parts in vocabulary.MARKUP_PART.values() for part in parts}
+    | {"more", "read", "social", "x", "main", "content"}
+)
+_XML_CHAR = st.characters(exclude_categories=("Cc", "Cs", "Cn"))  # what an attribute may hold
+_ATTR_WORD = st.one_of(
+    st.sampled_from(_MARKUP_VOCABULARY).map(lambda word: word.upper() if len(word) % 2 else word),
+    st.text(st.one_of(st.sampled_from("ab-_ \tIı\u0130\u212a\xa0"), _XML_CHAR), max_size=6),
+)
+_ATTR = st.lists(_ATTR_WORD, max_size=8).map(lambda words: " -_"[len(words) % 3].join(words))
+
+
+def _plain_attr_concept(attrs: str) -> str | None:
+    """The markup vocabulary read the plain way: parts in order, then every word sequence,
+    longest first, leftmost first."""
+    attrs = attrs.lower()
+    for concept, parts in vocabulary.MARKUP_PART.items():
+        for part in parts:
+            if part in attrs:
+                return concept
+    tokens = attrs.replace("_", " ").replace("-", " ").split()
+    keys = {
+        tuple(word.split("-")): concept
+        for concept, words in vocabulary.MARKUP_WORD.items()
+        for word in words
+    }
+    for size in range(max(map(len, keys)), 0, -1):
+        for start in range(len(tokens) - size + 1):
+            if tuple(tokens[start : start + size]) in keys:
+                return keys[tuple(tokens[start : start + size])]
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(attrs=st.lists(_ATTR, min_size=4, max_size=4), other=_ATTR)
+def test_markup_concept_reads_what_the_plain_walk_reads(attrs, other):
+    """``markup_concept`` (one ``items()`` call, word sequences tried where a key can start)
+    names the concept that the plain reading of the four attributes names."""
+    names = ("class", "id", "role", "aria-label")
+    node = lxml_html.Element("div", {"data-x": other})
+    for name, value in zip(names, attrs, strict=True):
+        if value:
+            node.set(name, value)
+    joined = " ".join(node.get(name, "") for name in names)
+    assert boilerplate.markup_concept(node) == _plain_attr_concept(joined), joined
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_promo_link_agrees_with_its_case_insensitive_pattern(data):
+    """ASCII hrefs go to the case-sensitive pattern, lowered: the same answer as ``PROMO_HREF``
+    (mixed case, odd case-folding characters, hrefs that do not match)."""
+    match = data.draw(st.from_regex(boilerplate.PROMO_HREF, fullmatch=True))
+    noise = st.text(st.one_of(st.sampled_from("/aAsS-\u017f\u0130\u212a"), st.characters()))
+    href = data.draw(noise) + data.draw(st.sampled_from([match, match.upper(), ""])) + data.draw(
+        noise
+    )
+    assert boilerplate.promo_link(href) == bool(boilerplate.PROMO_HREF.search(href)), href
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(st.characters(max_codepoint=127)), st.text()))
+def test_ascii_words_read_without_re_are_the_re_words(text):
+    """``words``, ``tokens`` and the filter's line key read ASCII text with ``str.translate`` and
+    ``str.split``: the same ``\\w+`` tokens as ``re`` reads."""
+    if text.isascii():
+        assert boilerplate.words(text) == len(re.findall(r"\w+", text)), text
+    assert boilerplate._key(text) == tuple(re.findall(r"\w+", text.casefold())), text
+    if text.casefold().isascii():
+        assert boilerplate.tokens(text) == re.findall(r"\w+", text.casefold()), text
+
+
+@given(text=st.text(max_size=30), found=st.lists(st.text(max_size=3), max_size=5))
+def test_holds_any_is_any(text, found):
+    assert holds_any(text, found) == any(literal in text for literal in found)
+
+
+def test_removed_text_read_in_c_is_itertext():
+    """``_drop`` reads a removed element's text with one XPath: the strings ``itertext()`` reads
+    (the element's text, its descendants' texts and tails, no comment, not its own tail)."""
+    page = lxml_html.document_fromstring(
+        "<html><body><div class='promo'>Get <b>our</b> app<!-- note -->now<?pi x?>"
+        "<p>Sign <a href='/subscribe'>up</a> today</p>tail<script>var a = '<b>';</script>"
+        "<ul><li>one</li><li></li><li> two </li></ul></div>after<aside>Ad</aside></body></html>"
+    )
+    for node in page.iter(etree.Element):  # elements: what the prune removes
+        assert boilerplate._TEXT(node) == list(node.itertext()), node.tag
