@@ -269,3 +269,96 @@ def test_removed_text_read_in_c_is_itertext():
     )
     for node in page.iter(etree.Element):  # elements: what the prune removes
         assert boilerplate._TEXT(node) == list(node.itertext()), node.tag
+
+
+_UNSPACED_TEXT = st.text(
+    st.one_of(st.sampled_from(" \n.,-_abcAB12\u0e01\u0e32\u0e49\u4e2d\u6587\u3042\u30a2\xe9"),
+              st.characters())
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_UNSPACED_TEXT)
+def test_words_count_no_more_than_characters(text):
+    """The prune's bounds: ``words`` counts at most one word a character (Thai and Han runs
+    too), so under ``BODY_LINE`` characters of paragraph text no <p> is a line of prose."""
+    assert boilerplate.words(text) <= len(text), text
+
+
+def test_paragraph_text_read_to_the_nearest_p_is_every_p_text():
+    """``_P_TEXT`` stops each text's ancestor walk at the nearest <p> (``ancestor::p[1]``): the
+    same strings as the plain ``[ancestor::p]`` test, from every element (nested <p>, text in
+    an element inside a <p>, an element inside a <p>, tails, no paragraph at all)."""
+    page = lxml_html.document_fromstring(
+        "<html><body><div class='promo'>Get <b>our</b> app<p>Sign <a>up <i>now</i></a> today"
+        "<span>in<p>nested</p>side</span></p>tail<section><ul><li>one</li></ul>"
+        "<p></p><p>last</p></section></div><aside>Ad</aside><p>end</p></body></html>"
+    )
+    plain = etree.XPath("descendant::text()[ancestor::p]", smart_strings=False)
+    for node in page.iter(etree.Element):
+        assert boilerplate._P_TEXT(node) == plain(node), node.tag
+
+
+def _plain_story_like(node: lxml_html.HtmlElement, story: str) -> bool:
+    """``_Evidence.story_like`` read the plain way: every <p>, then the ``articleBody``."""
+    for p in [node] if node.tag == "p" else list(node.iter("p")):
+        text = p.text_content()
+        n_words = boilerplate.words(text)
+        if n_words < boilerplate.BODY_LINE:
+            continue
+        linked = sum(boilerplate.words(a.text_content()) for a in p.iter("a"))
+        if linked <= boilerplate.PROSE_MAX_LINKS * n_words and not boilerplate._promo_wording(
+            text
+        ):
+            return True
+    found = boilerplate.tokens(node.text_content())
+    body = frozenset(boilerplate.tokens(story))
+    if body and len(found) >= boilerplate.STORY_MIN_WORDS:
+        inside = sum(token in body for token in found)
+        return inside >= boilerplate.STORY_SHARE * len(found) and not (
+            boilerplate._promo_wording(node.text_content())
+        )
+    return False
+
+
+_STORY_WORD = st.sampled_from(
+    ["the", "council", "voted", "budget", "subscribe", "now", "\u4e2d\u6587", "\u0e01\u0e32",
+     "\u3042\u308b", "x", "...", "Sign up for our newsletter"]
+)
+_STORY_LINE = st.lists(_STORY_WORD, max_size=40).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lines=st.lists(st.tuples(_STORY_LINE, _STORY_LINE, st.booleans()), max_size=4),
+    story=st.one_of(st.just(""), _STORY_LINE),
+    tag=st.sampled_from(["div", "p"]),
+)
+def test_story_evidence_reads_what_the_plain_reading_reads(lines, story, tag):
+    """``story_like`` skips the <p> loop under ``BODY_LINE`` characters of paragraph text and
+    reads the ``articleBody`` only for an element of ``STORY_MIN_WORDS`` tokens: the same
+    answers as reading every <p> and the body first."""
+    inner = "".join(
+        f"<p>{text}<a href='/x'>{link}</a></p>" if as_p else f"<span>{text} {link}</span>"
+        for text, link, as_p in lines
+    )
+    html = f"<{tag} class='paywall'>{inner or 'x'}</{tag}>" if tag == "div" else (
+        f"<p class='paywall'>{' '.join(text for text, _, _ in lines) or 'x'}</p>"
+    )
+    page = lxml_html.document_fromstring(f"<html><body>{html}<h1>t</h1></body></html>")
+    node = page.find("body")[0]
+    guard = boilerplate._Guard(page, [], (), ())
+    evidence = boilerplate._Evidence(story, guard)
+    assert evidence.story_like(node) == _plain_story_like(node, story), html
+
+
+def test_css_selectors_compiled_once_answer_per_tree():
+    """``_select`` compiles a selector once (``_css``): each tree still gets its own matches,
+    and a selector that does not compile matches nothing, every time."""
+    one = lxml_html.document_fromstring("<html><body><p class='a'>1</p></body></html>")
+    two = lxml_html.document_fromstring("<html><body><p class='a'>2</p><p>3</p></body></html>")
+    assert [node.text for node in boilerplate._select(one, "p.a")] == ["1"]
+    assert [node.text for node in boilerplate._select(two, "p.a")] == ["2"]
+    assert boilerplate._select(two, "p:nth-child(") == []
+    assert boilerplate._select(two, "p:nth-child(") == []
+    assert boilerplate._css("p.a") is boilerplate._css("p.a")
