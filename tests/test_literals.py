@@ -230,6 +230,15 @@ def test_markup_concept_reads_what_the_plain_walk_reads(attrs, other):
 
 
 @settings(max_examples=300, deadline=None)
+@given(value=_ATTR, name=st.sampled_from(["class", "id", "role", "aria-label", "data-x"]))
+def test_one_attribute_reads_what_the_plain_walk_reads(value, name):
+    """An element with one attribute (most: a class alone, read without a dict)."""
+    node = lxml_html.Element("div", {name: value})
+    joined = " ".join(node.get(key, "") for key in ("class", "id", "role", "aria-label"))
+    assert boilerplate.markup_concept(node) == _plain_attr_concept(joined), joined
+
+
+@settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_promo_link_agrees_with_its_case_insensitive_pattern(data):
     """ASCII hrefs go to the case-sensitive pattern, lowered: the same answer as ``PROMO_HREF``
@@ -297,6 +306,21 @@ def test_paragraph_text_read_to_the_nearest_p_is_every_p_text():
     plain = etree.XPath("descendant::text()[ancestor::p]", smart_strings=False)
     for node in page.iter(etree.Element):
         assert boilerplate._P_TEXT(node) == plain(node), node.tag
+
+
+def test_page_paragraph_characters_read_by_outer_paragraphs():
+    """The guard's page total (``page_chars``: the lengths of the outermost <p>) is the plain
+    ``p_chars`` of the page: nested <p>, a <p> in a <span>, characters outside the BMP, Han;
+    and for a page that sits inside a <p>, all its text."""
+    page = lxml_html.document_fromstring(
+        "<html><body><div>Get <b>our</b> app<p>Sign <a>up \U0001f600 <i>now</i></a> today"
+        "<span>in<p>中文 nested</p>side</span></p>tail<section><p></p><p>last</p>"
+        "</section></div><aside>Ad</aside><p>end é</p></body></html>"
+    )
+    for node in (page, page.find("body"), page.find(".//span")):
+        guard = boilerplate._Guard(page, [], (), ())
+        guard.page = node
+        assert guard.page_chars == guard.p_chars(node) > 0, node.tag
 
 
 def _plain_story_like(node: lxml_html.HtmlElement, story: str) -> bool:
