@@ -295,6 +295,8 @@ class Gate:
     paywalled: bool | None = None  # True: not free, False: free, None: silent
     selectors: tuple[str, ...] = ()  # ``hasPart.cssSelector``: the gated article content
     truncated: bool = False  # the gated content is declared but absent or empty
+    # the elements the selectors matched, read once (``prune_tree(protect=...)`` takes them)
+    gated: tuple[HtmlElement, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass
@@ -460,7 +462,8 @@ def paywall_markup(tree: HtmlElement, objects: list[dict] | None = None) -> Gate
         if value is not None:
             free.append(value)
     paywalled = (False in free) if free else None
-    return Gate(paywalled, tuple(selectors), bool(selectors) and _gate_missing(tree, selectors))
+    gated = tuple(node for selector in selectors for node in _select(tree, selector))
+    return Gate(paywalled, tuple(selectors), bool(selectors) and _gate_missing(gated), gated)
 
 
 def _paywall_json_ld(tree: HtmlElement) -> list[dict]:
@@ -474,9 +477,9 @@ def _paywall_json_ld(tree: HtmlElement) -> list[dict]:
     return metadata.json_ld(tree)
 
 
-def _gate_missing(tree: HtmlElement, selectors: list[str]) -> bool:
-    """True when the declared gated content is not on the page (the page stops at the gate)."""
-    found = [node for selector in selectors for node in _select(tree, selector)]
+def _gate_missing(found: Iterable[HtmlElement]) -> bool:
+    """True when the declared gated content (what its selectors ``found``) is not on the page
+    (the page stops at the gate)."""
     return sum(words(node.text_content()) for node in found) < BODY_LINE
 
 
@@ -547,7 +550,7 @@ class _Guard:
         self,
         tree: HtmlElement,
         headlines: Iterable[HtmlElement],
-        protect: Iterable[str],
+        protect: Iterable[str | HtmlElement],
         keep: Iterable[str],
     ) -> None:
         self.ancestors: set = set()  # protected elements and everything around them
@@ -555,8 +558,8 @@ class _Guard:
         for node in headlines:  # the page's <h1>: the headline sits with the article
             self.ancestors.add(node)
             self.ancestors.update(node.iterancestors())
-        for selector in protect:
-            for node in _select(tree, selector):
+        for item in protect:
+            for node in _select(tree, item) if isinstance(item, str) else [item]:
                 self.ancestors.add(node)
                 self.ancestors.update(node.iterancestors())
         for selector in keep:
@@ -647,12 +650,13 @@ def prune_tree(
     tree: HtmlElement,
     rules: SiteRules | None = None,
     *,
-    protect: tuple[str, ...] = (),
+    protect: Iterable[str | HtmlElement] = (),
     story: str = "",
 ) -> Pruned:
     """Remove promo elements from ``tree`` in place; return the text of what was removed.
 
-    ``protect`` names elements that must survive (the gated content of ``Gate.selectors``).
+    ``protect`` names elements that must survive, by selector or as elements (the gated content:
+    ``Gate.selectors``, or ``Gate.gated``, the elements they matched, not selected again).
     """
     rules = rules or SiteRules()
     # one walk over the page, not three: headlines, marked-up promo candidates and promo links,

@@ -148,6 +148,24 @@ def test_markup_prune_never_removes_the_gated_content() -> None:
     assert prose[2] in tree.text_content()
 
 
+def test_markup_prune_takes_the_gated_elements_as_matched() -> None:
+    """``Gate.gated``: the elements the gate's selectors matched, protected as they are (the
+    page's selectors are not evaluated a second time)."""
+    head = (
+        '<script type="application/ld+json">{"isAccessibleForFree": false, "hasPart": '
+        '{"isAccessibleForFree": false, "cssSelector": ".locked"}}</script>'
+    )
+    body = paragraphs("en") + '<div class="locked promo"><p>Members read on.</p></div>'
+    tree = lxml_html.fromstring(page(body, head=head))
+    assert [line.split(":")[1] for line in prune_tree(tree).removed] == ["promo"]
+    for protect in ("selectors", "gated"):
+        tree = lxml_html.fromstring(page(body, head=head))
+        gate = paywall_markup(tree)
+        assert [node.get("class") for node in gate.gated] == ["locked promo"]
+        assert prune_tree(tree, protect=getattr(gate, protect)).removed == []
+        assert "Members read on." in tree.text_content()
+
+
 def test_markup_prune_reports_what_it_removed() -> None:
     tree = lxml_html.fromstring(page(paragraphs("en") + PROMO_MARKUP["en"]))
     pruned = prune_tree(tree)
