@@ -383,6 +383,20 @@ def test_site_rules_remove_selectors_and_phrases(lang: str) -> None:
     assert f"site: {marker}" in article.boilerplate
 
 
+@pytest.mark.parametrize("outer", ["span", "div"])
+def test_a_site_removes_any_element_once_with_the_promos_inside(outer: str) -> None:
+    """A site's selector may choose any element (a <span>, whose tag the rules never choose):
+    the promo box and the marked element inside it go with it, counted once."""
+    promo = '<div class="ad-slot">Ad</div><div>Get our app <a href="/newsletter">Go</a></div>'
+    body = paragraphs("en") + f'<{outer} class="acme">Partner {promo}</{outer}>'
+    tree = lxml_html.fromstring(page(body))
+    pruned = prune_tree(tree, SiteRules(remove_selectors=(".acme",)))
+    assert pruned.removed == ["markup:site: Partner Ad Get our app Go"]
+    assert "Partner" not in tree.text_content() and "Ad" not in tree.text_content()
+    pruned.restore()
+    assert "Partner Ad" in tree.text_content()
+
+
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_site_rules_keep_selectors_protect_an_element(lang: str) -> None:
     prose = PROSE[lang]
