@@ -626,12 +626,10 @@ def article_body(objects: Iterable[dict]) -> str:
     return _norm(best)
 
 
-def _inside(node: HtmlElement, chosen: dict, tags: tuple[str, ...] = ()) -> bool:
-    """``node`` is or sits in a chosen element; ``tags``: those of every chosen element (an
-    ancestor of another tag is not read; ``()``: all are)."""
+def _inside(node: HtmlElement, chosen: dict) -> bool:
     if not chosen:  # most candidates: nothing chosen yet, no ancestor to read
         return False
-    return node in chosen or any(parent in chosen for parent in node.iterancestors(*tags))
+    return node in chosen or any(parent in chosen for parent in node.iterancestors())
 
 
 def _promo_box(anchor: HtmlElement, guard: _Guard) -> HtmlElement | None:
@@ -686,21 +684,15 @@ def prune_tree(
         for node in _select(tree, selector):
             if guard.allows(node, explicit=True):
                 chosen.setdefault(node, "site")
-    # what the rules below choose has one of ``PRUNE_TAGS`` (a box: div, section, aside, figure)
-    tags = PRUNE_TAGS if all(node.tag in PRUNE_TAGS for node in chosen) else ()
     for node, concept in marked:
-        if (
-            not _inside(node, chosen, tags)
-            and guard.allows(node)
-            and not evidence.story_like(node)
-        ):
+        if not _inside(node, chosen) and guard.allows(node) and not evidence.story_like(node):
             chosen[node] = concept
     for anchor in anchors:
         if words(anchor.text_content()) <= 6:
             box = _promo_box(anchor, guard)
             if box is not None and not evidence.story_like(box):
                 chosen.setdefault(box, "promo-box")
-    top = [node for node in chosen if not any(p in chosen for p in node.iterancestors(*tags))]
+    top = [node for node in chosen if not any(p in chosen for p in node.iterancestors())]
     chosen_chars = sum(guard.p_chars(node) for node in top)
     if chosen_chars > PRUNE_MIN_GUARD and chosen_chars > BUDGET * guard.page_chars:
         # the page budget, read before extraction on the page's paragraph text: spent already
