@@ -419,7 +419,7 @@ def _parts(obj: dict) -> list[dict]:
 
 
 def _select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
-    compiled = _css(selector)
+    compiled = _css(selector) if len(selector) <= CSS_CACHED_CHARS else _compile(selector)
     if compiled is None:
         return []
     try:
@@ -428,15 +428,18 @@ def _select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
         return []
 
 
-@lru_cache(maxsize=1024)
-def _css(selector: str) -> CSSSelector | None:
-    """A CSS selector compiled once (cssselect's translation and the XPath compile cost about a
-    millisecond; a site's selectors apply to each of its pages), ``None`` when it does not
-    compile."""
+def _compile(selector: str) -> CSSSelector | None:
+    """A CSS selector compiled, ``None`` when it does not compile."""
     try:
         return CSSSelector(selector)
     except Exception:  # a page's own selector may be anything: cssselect raises its own errors
         return None
+
+
+# compiled once (cssselect's translation and the XPath compile: up to a millisecond; a site's
+# selectors apply to each of its pages); a page's own long selectors are not kept
+CSS_CACHED_CHARS = 200
+_css = lru_cache(maxsize=256)(_compile)
 
 
 def paywall_markup(tree: HtmlElement, objects: list[dict] | None = None) -> Gate:

@@ -386,3 +386,7 @@ def test_css_selectors_compiled_once_answer_per_tree():
     assert boilerplate._select(two, "p:nth-child(") == []
     assert boilerplate._select(two, "p:nth-child(") == []
     assert boilerplate._css("p.a") is boilerplate._css("p.a")
+    long = ", ".join(["p.a"] * 100)  # a page's long selector: compiled, answered, not kept
+    cached = boilerplate._css.cache_info().currsize
+    assert [node.text for node in boilerplate._select(two, long)] == ["2"]
+    assert boilerplate._css.cache_info().currsize == cached
