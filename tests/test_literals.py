@@ -321,6 +321,9 @@ def test_page_paragraph_characters_read_by_outer_paragraphs():
         guard = boilerplate._Guard(page, [], (), ())
         guard.page = node
         assert guard.page_chars == guard.p_chars(node) > 0, node.tag
+    many = "<p>a <b>b</b></p>" * (boilerplate.PAGE_P_CALLS + 1)  # read by the text walk
+    page = lxml_html.document_fromstring(f"<html><body>{many}<div>x</div></body></html>")
+    assert boilerplate._Guard(page, [], (), ()).page_chars == 3 * (boilerplate.PAGE_P_CALLS + 1)
 
 
 def _plain_story_like(node: lxml_html.HtmlElement, story: str) -> bool:
