@@ -94,9 +94,10 @@ class Phrases:
             for literal, patterns in sorted(needing.items())
         }
         # all literals in one test first (most lines hold none); every pattern's odd characters
-        self.hint = literals.Hint(
-            tuple(self.by_literal), self.fold, literals.any_odd(hints) if self.fold else None
-        ) if hints else None
+        self.hint = None
+        if hints:
+            found = tuple(self.by_literal)
+            self.hint = literals.joined(found, hints) if self.fold else literals.Hint(found, False)
         self.unhinted = re.compile(_alternation(unhinted), flags) if unhinted else None
 
     def search(self, line: str, lowered: str | None = None) -> bool:
@@ -111,11 +112,9 @@ class Phrases:
                 return True
         hint = self.hint
         if hint is not None:
-            text = line
-            if hint.fold:
-                if lowered is None and hint.odd.search(line):  # a case str.lower does not fold
-                    return self.floating.search(line) is not None
-                text = line.lower() if lowered is None else lowered
+            text = lowered if lowered is not None and hint.fold else hint.text(line)
+            if text is None:  # an odd character that may match two literal characters
+                return self.floating.search(line) is not None
             if literals.holds_any(text, hint.literals):
                 for literal, patterns in self.by_literal.items():
                     if literal in text and patterns.search(line):
@@ -163,8 +162,6 @@ PHRASE = {
     )
     for concept, table in vocabulary.PHRASES.items()
 }
-_ODD = literals.any_odd(phrases.hint for phrases in PHRASE.values() if phrases.hint is not None)
-_ODD_ASCII = _ODD.search("".join(map(chr, range(128))))  # None: an ASCII line has none of them
 # the calls to action a line of up to ``PROMO_MAX_WORDS`` is tried for, in this order, and all of
 # them in one (a line that none of them can match, most lines, is read once, not six times)
 CALLS = ("subscribe", "newsletter", "app", "consent", "affiliate", "follow")
@@ -186,6 +183,11 @@ _SCREEN = Phrases(
     [fragment for concept in SCREENED for fragment in _by_language(vocabulary.PHRASES[concept])],
     re.IGNORECASE,
 )
+# one lowered line for all of them (``_lowered``)
+_FOLD = literals.joined(
+    (), (p.hint for p in (*PHRASE.values(), _ANY_CALL, _SCREEN) if p.hint is not None and p.fold)
+)
+_ODD_ASCII = _FOLD.odd is not None and _FOLD.odd.search("".join(map(chr, range(128))))
 # promo sentences inside a story line (``_span_rule``): the spans anchored at the line's start,
 # by concept, and those that close the line, tried where its end holds one of ``SPAN_GATE``'s words
 _SPAN_START = tuple(
@@ -799,11 +801,11 @@ def _heading_shaped(line: str, lines: list[str]) -> bool:
 
 
 def _lowered(line: str) -> str | None:
-    """``line.lower()`` for the concepts' literal hints, or ``None`` when the line holds a
-    character that ``re.IGNORECASE`` matches beyond ``str.lower`` (each hint checks then)."""
-    if line.isascii() and _ODD_ASCII is None:
+    """``line`` lowered for the concepts' literal hints (``literals.Hint.text``), or ``None``
+    when it holds a character that ``re.IGNORECASE`` may match to two (each hint checks then)."""
+    if line.isascii() and not _ODD_ASCII:
         return line.lower()
-    return None if _ODD.search(line) else line.lower()
+    return _FOLD.text(line)
 
 
 def _line_rule(

@@ -76,6 +76,10 @@ def test_hint_allows_every_line_its_pattern_matches(concept, data):
     pattern = FLOATING[concept]
     phrases = boilerplate.PHRASE[concept]
     match = data.draw(st.from_regex(pattern, fullmatch=True))
+    # the odd characters inside the match too: dotless i, dotted I, long s
+    match = data.draw(st.sampled_from([
+        match, match.replace("i", "\u0131"), match.replace("i", "\u0130").replace("s", "\u017f")
+    ]))
     line = data.draw(_NOISE) + match + data.draw(_NOISE)
     if pattern.search(line) and (phrases.unhinted is None or not phrases.unhinted.search(line)):
         assert phrases.hint.allows(line), (concept, line)
@@ -86,9 +90,10 @@ def test_hint_allows_every_line_its_pattern_matches(concept, data):
     assert phrases.search(line, boilerplate._lowered(line)) == expected, (concept, line)
 
 
-def test_case_folding_beyond_str_lower_goes_to_the_pattern():
+def test_case_folding_beyond_str_lower_is_written_out():
     """Every character that IGNORECASE matches to a hinted literal's character either lowers to
-    it or is one of the hint's odd characters (the whole of Unicode, checked)."""
+    it or is one of the hint's odd characters, which the hint writes as that character before
+    it lowers the line (the whole of Unicode, checked); so does the filter's one lowering."""
     for concept in HINTED:
         found = boilerplate.PHRASE[concept].hint
         chars = sorted({char for literal in found.literals for char in literal})
@@ -100,9 +105,12 @@ def test_case_folding_beyond_str_lower_goes_to_the_pattern():
             for char in chars:
                 if re.fullmatch(re.escape(char), other, re.IGNORECASE):
                     assert other.lower() == char or found.odd.search(other), (concept, other)
+                    assert found.text(other) in (None, char), (concept, other)
+                    assert boilerplate._lowered(other) in (None, char), (concept, other)
     newsletter = boilerplate.PHRASE["newsletter"]
     assert newsletter.search("Delivered straight to your \u0130NBOX every day")
     assert boilerplate.PHRASE["subscribe"].search("Please \u017fubscribe now")
+    assert boilerplate._lowered("\u0130NBOX \u017fubscr\u0131be") == "inbox subscribe"
 
 
 ANCHORED = {
