@@ -56,21 +56,24 @@ class Phrases:
     the line only (``match``), the others anywhere (``search``).
 
     Cheap tests first. Anchored: only the patterns that can start with the line's first
-    character (``by_first``; ``anchored``, all of them, for a line that starts with a character
-    outside ASCII). Floating: each pattern under the literal that every match of it holds
-    (``pipelines.literals``); a line tries only the patterns of the literals it holds
-    (``by_literal``: most lines hold none, a line holding "share" is not tried for "inbox"),
-    and the patterns without such a literal (``unhinted``).
+    character (``by_first``, by the character as ``re`` compares it; a character no pattern
+    starts with tries only those whose first character is not known, ``unknown``). Floating:
+    each pattern under the literal that every match of it holds (``pipelines.literals``); a
+    line tries only the patterns of the literals it holds (``by_literal``: most lines hold none,
+    a line holding "share" is not tried for "inbox"), and the patterns without such a literal
+    (``unhinted``).
     """
 
-    __slots__ = ("anchored", "by_first", "by_literal", "floating", "fold", "hint", "unhinted")
+    __slots__ = (
+        "anchored", "by_first", "by_literal", "floating", "fold", "hint", "unhinted", "unknown"
+    )
 
     def __init__(self, fragments: list[str], flags: int) -> None:
         starts = [f[1:] for f in fragments if f.startswith("^")]
         rest = [f for f in fragments if not f.startswith("^")]
         self.fold = bool(flags & re.IGNORECASE)
         self.anchored = re.compile(_alternation(starts), flags) if starts else None
-        self.by_first = _by_first(starts, flags, self.fold)
+        self.by_first, self.unknown = _by_first(starts, flags, self.fold)
         self.floating = re.compile(_alternation(rest), flags) if rest else None
         needing: dict[str, list[str]] = {}  # literal: the patterns whose every match holds it
         hints: list[literals.Hint] = []
@@ -104,10 +107,7 @@ class Phrases:
         """``lowered``: ``_lowered(line)``, read once by a caller that tries many concepts."""
         if self.anchored is not None:
             first = line[:1]
-            if not first.isascii():
-                anchored = self.anchored
-            else:
-                anchored = self.by_first.get(first.lower() if self.fold else first)
+            anchored = self.by_first.get(first.lower() if self.fold else first, self.unknown)
             if anchored is not None and anchored.match(line):
                 return True
         hint = self.hint
@@ -122,37 +122,48 @@ class Phrases:
         return self.unhinted is not None and self.unhinted.search(line) is not None
 
 
-def _by_first(starts: list[str], flags: int, fold: bool) -> dict[str, re.Pattern]:
-    """For each ASCII character, the anchored patterns (in their order) a line that starts with
-    it may match: those that can start with it, and those whose first character is not known."""
-    keys = [_ascii_keys(literals.first_chars(fragment, flags), flags, fold) for fragment in starts]
+def _by_first(
+    starts: list[str], flags: int, fold: bool
+) -> tuple[dict[str, re.Pattern], re.Pattern | None]:
+    """The anchored patterns (in their order) a line may match, by its first character: those
+    that can start with it and those whose first character is not known (the latter alone for a
+    character not in the table). Case-insensitive, ``re`` compares a character by its lowercase
+    (U+0130 as "i"; ``_first_keys``), so the table is by ``str.lower``."""
+    firsts = [literals.first_chars(fragment, flags) for fragment in starts]
+    classes = [
+        None if chars is None else re.compile(f"[{re.escape(''.join(sorted(chars)))}]", flags)
+        for chars in firsts
+    ]
+    keys = {chr(code) for code in range(128)}
+    for chars in firsts:
+        keys.update(_first_keys(chars or (), fold))
     table: dict[str, re.Pattern] = {}
     compiled: dict[tuple[str, ...], re.Pattern] = {}  # most characters share one choice
-    for code in range(128):
-        key = chr(code)
+    for key in sorted(keys):
         chosen = tuple(
-            f for f, found in zip(starts, keys, strict=True) if found is None or key in found
+            f for f, found in zip(starts, classes, strict=True) if not found or found.match(key)
         )
         if chosen:
             if chosen not in compiled:
                 compiled[chosen] = re.compile(_alternation(chosen), flags)
             table[key] = compiled[chosen]
+    if fold and "i" in table:
+        table["\u0130".lower()] = table["i"]
     table[""] = re.compile(_alternation(starts), flags)  # an empty line
-    return table
+    unknown = tuple(f for f, found in zip(starts, classes, strict=True) if found is None)
+    return table, re.compile(_alternation(unknown), flags) if unknown else None
 
 
-def _ascii_keys(chars: frozenset[str] | None, flags: int, fold: bool) -> set[str] | None:
-    """The ASCII characters (lowered when ``fold``) that ``chars`` match, as ``re`` matches
-    them (case-insensitively, a letter outside ASCII may match one inside: long s, Kelvin)."""
-    if chars is None:
-        return None
+def _first_keys(chars: Iterable[str], fold: bool) -> set[str]:
+    """The characters a line's first character is looked up by that may match one of ``chars``:
+    case-insensitive, the lowercase of each, and the characters ``re`` folds with it."""
+    if not fold:
+        return set(chars)
     keys = set()
     for char in chars:
-        if char.isascii():
-            keys.add(char.lower() if fold else char)
-        elif fold:
-            pattern = re.compile(re.escape(char), flags)
-            keys.update(chr(code).lower() for code in range(128) if pattern.fullmatch(chr(code)))
+        lowered = char.lower()[0]  # U+0130 lowers to i + a combining dot; ``re`` reads i
+        keys.add(lowered)
+        keys.update(map(chr, literals.extra_cases(lowered)))
     return keys
 
 

@@ -122,11 +122,17 @@ def _class(pattern: re.Pattern) -> str:
     return chr(av) if op is sre.LITERAL else "".join(chr(code) for _, code in av)
 
 
+def extra_cases(char: str) -> tuple[int, ...]:
+    """Characters (codes) other than its lowercase that IGNORECASE matches to a lowercase
+    character (``re._casefix``: dotless i to i, long s to s ...)."""
+    return _casefix._EXTRA_CASES.get(ord(char), ())
+
+
 def _odd_characters(chars: str) -> str:
     """Characters that IGNORECASE matches to one of ``chars`` whose ``str.lower`` is not it."""
     odd = {"\u0130"}  # İ: lowers to i + combining dot
     for char in set(chars):
-        odd.update(chr(code) for code in _casefix._EXTRA_CASES.get(ord(char), ()))
+        odd.update(map(chr, extra_cases(char)))
         if char in "σς":  # ``str.lower`` writes a final sigma by context
             odd.update("Σσς")
     return "".join(sorted(odd))

@@ -149,6 +149,63 @@ def test_anchored_patterns_are_tried_on_every_line_they_match(concept, data):
             assert boilerplate.PHRASE[concept].search(odd + line[1:]), (concept, odd, line)
 
 
+def _starts(concepts) -> list[str]:
+    return [
+        fragment[1:]
+        for concept in concepts
+        for fragment in boilerplate._by_language(vocabulary.PHRASES[concept])
+        if fragment.startswith("^")
+    ]
+
+
+_ALL_STARTS = [  # every Phrases with anchored patterns: its patterns and flags
+    (phrases, _starts([concept]), phrases.anchored.flags & re.IGNORECASE)
+    for concept, phrases in boilerplate.PHRASE.items()
+    if phrases.anchored is not None
+] + [
+    (boilerplate._ANY_CALL, _starts(boilerplate.CALLS), re.IGNORECASE),
+    (boilerplate._SCREEN, _starts(boilerplate.SCREENED), re.IGNORECASE),
+]
+
+
+def _first_class(starts: list[str], flags: int) -> re.Pattern | None:
+    chars = set().union(*(first_chars(start, flags) or () for start in starts))
+    return re.compile(f"[{re.escape(''.join(sorted(chars)))}]", flags) if chars else None
+
+
+def test_the_first_character_table_tries_every_pattern_a_line_may_start_with():
+    """Whatever a line's first character (the whole of Unicode), the anchored patterns it tries
+    are those whose first characters ``re`` matches it to and those whose first character is
+    not known, in their order."""
+    unions = [_first_class([s for _, starts, f in _ALL_STARTS if f == flags for s in starts],
+                           flags) for flags in (0, re.IGNORECASE)]
+    ascii_ = {chr(code) for code in range(128)}
+    matched = {  # the characters that some pattern's first character matches
+        chr(code) for code in range(0x110000)
+        if not 0xD800 <= code <= 0xDFFF and any(u.fullmatch(chr(code)) for u in unions if u)
+    }
+    keys = ascii_ | matched
+    tried = keys | {  # and those looked up as one of them
+        chr(code) for code in range(0x110000)
+        if not 0xD800 <= code <= 0xDFFF and chr(code).lower() in keys
+    } | {"", "\u0130"}
+    for phrases, starts, flags in _ALL_STARTS:
+        assert set(phrases.by_first) - {"", "\u0130".lower()} <= keys  # others: ``unknown``
+        classes = [
+            None if (chars := first_chars(start, flags)) is None
+            else re.compile(f"[{re.escape(''.join(sorted(chars)))}]", flags)
+            for start in starts
+        ]
+        for char in tried:
+            key = char.lower() if phrases.fold else char
+            found = phrases.by_first.get(key, phrases.unknown)
+            expected = [
+                start for start, found in zip(starts, classes, strict=True)
+                if found is None or char == "" or found.fullmatch(char)
+            ]
+            assert (found.pattern if found else "") == boilerplate._alternation(expected), char
+
+
 def _patterns(concepts) -> list[tuple[str, object]]:
     return [
         (concept, pattern)
