@@ -407,6 +407,11 @@ def tokens(text: str) -> list[str]:
 
 
 def _norm(text: str) -> str:
+    """Whitespace folded: runs of it to one space, none at the ends. Most paragraphs have it
+    so already: a printable text holds no whitespace but the space (``isprintable`` is one C
+    scan, the split and join make a string per word)."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 

@@ -319,6 +319,24 @@ def test_ascii_words_read_without_re_are_the_re_words(text):
         assert boilerplate.tokens(text) == re.findall(r"\w+", text.casefold()), text
 
 
+_SPACE = st.sampled_from(" \t\n\xa0\u2009\u3000\u2028\x85")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.one_of(st.characters(), _SPACE, _SPACE)))
+def test_whitespace_folded_without_split_is_folded_by_split(text):
+    """``_norm`` returns a printable text without double or outer spaces as it is: the same as
+    ``" ".join(text.split())``."""
+    assert boilerplate._norm(text) == " ".join(text.split()), text
+
+
+def test_no_whitespace_but_the_space_is_printable():
+    assert [
+        hex(code) for code in range(0x110000)
+        if chr(code).isspace() and chr(code).isprintable() and code != 0x20
+    ] == []
+
+
 @given(text=st.text(max_size=30), found=st.lists(st.text(max_size=3), max_size=5))
 def test_holds_any_is_any(text, found):
     assert holds_any(text, found) == any(literal in text for literal in found)
