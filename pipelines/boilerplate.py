@@ -249,6 +249,10 @@ _WORD = re.compile(r"\w+")
 # the same tokens in ASCII text, read twice as fast without ``re``: every character that ``\w``
 # does not match to a space, then ``str.split``
 _ASCII_SPACE = str.maketrans({chr(c): " " for c in range(128) if not _WORD.match(chr(c))})
+# ... and in Latin-1 text (most European languages, once their typographic punctuation, which
+# ``\w`` does not match, is a space): as bytes, translated in C (``_latin_words``)
+_LATIN_SPACE = bytes(c if _WORD.match(chr(c)) else 0x20 for c in range(256))
+_PUNCTUATION = "\u2019\u2018\u201c\u201d\u201e\u201a\u2013\u2014\u2026"  # quotes, dashes, ...
 # scripts written without spaces between words: Thai, Lao, Burmese, Khmer; kana, Han, half-width
 _SEA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
@@ -382,6 +386,8 @@ def words(text: str) -> int:
     where ``\\w+`` would read a whole sentence as one word."""
     if text.isascii():
         return len(text.translate(_ASCII_SPACE).split())
+    if (latin := _latin_words(text)) is not None:
+        return len(latin)
     if _spaced(text):
         return len(_WORD.findall(text))
     count = len(_WORD.findall(_UNSPACED_RUN.sub(" ", text)))
@@ -396,11 +402,26 @@ def _spaced(text: str) -> bool:
     return text.isascii() or not _UNSPACED_CHAR.search(text)
 
 
+def _latin_words(text: str) -> list[str] | None:
+    """The ``\\w+`` tokens of a text of Latin-1 characters but for some typographic punctuation
+    (``_PUNCTUATION``), or ``None`` for another text: read as bytes, twice as fast as ``re``."""
+    for char in _PUNCTUATION:
+        if char in text:
+            text = text.replace(char, " ")
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    return raw.translate(_LATIN_SPACE).decode("latin-1").split()
+
+
 def tokens(text: str) -> list[str]:
     """Casefolded ``\\w+`` tokens, unspaced scripts split per character (for overlap tests)."""
     text = text.casefold()
     if text.isascii():
         return text.translate(_ASCII_SPACE).split()
+    if (latin := _latin_words(text)) is not None:
+        return latin
     if _UNSPACED_RUN.search(text):
         text = _UNSPACED_CHAR.sub(" \\g<0> ", text)
     return _WORD.findall(text)
@@ -765,7 +786,9 @@ def promo_kind(line: str) -> str | None:
 def _key(text: str) -> tuple[str, ...]:
     if text.isascii():  # casefold is lower there
         return tuple(text.lower().translate(_ASCII_SPACE).split())
-    return tuple(_WORD.findall(text.casefold()))
+    text = text.casefold()
+    latin = _latin_words(text)
+    return tuple(_WORD.findall(text) if latin is None else latin)
 
 
 def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -337,6 +337,25 @@ def test_no_whitespace_but_the_space_is_printable():
     ] == []
 
 
+_LATIN = st.characters(max_codepoint=0xFF)
+_TYPOGRAPHIC = st.sampled_from(boilerplate._PUNCTUATION + "\xb5\xdf\xa0\x85\u0345")
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(st.one_of(_LATIN, _LATIN, _TYPOGRAPHIC, st.characters())))
+def test_latin_words_read_as_bytes_are_the_re_words(text):
+    """Text of Latin-1 characters and typographic punctuation is read as bytes: the same
+    ``\\w+`` tokens as ``re`` reads, in ``words``, ``tokens`` and the filter's line key."""
+    found = boilerplate._latin_words(text)
+    assert found is None or found == re.findall(r"\w+", text), text
+    if not boilerplate._UNSPACED_CHAR.search(text):
+        assert boilerplate.words(text) == len(re.findall(r"\w+", text)), text
+    folded = text.casefold()
+    assert boilerplate._key(text) == tuple(re.findall(r"\w+", folded)), text
+    if not boilerplate._UNSPACED_CHAR.search(folded):
+        assert boilerplate.tokens(text) == re.findall(r"\w+", folded), text
+
+
 @given(text=st.text(max_size=30), found=st.lists(st.text(max_size=3), max_size=5))
 def test_holds_any_is_any(text, found):
     assert holds_any(text, found) == any(literal in text for literal in found)
