@@ -198,7 +198,7 @@ _SCREEN = Phrases(
 _FOLD = literals.joined(
     (), (p.hint for p in (*PHRASE.values(), _ANY_CALL, _SCREEN) if p.hint is not None and p.fold)
 )
-_ODD_ASCII = _FOLD.odd is not None and _FOLD.odd.search("".join(map(chr, range(128))))
+_ODD_ASCII = any(map(str.isascii, _FOLD.odd))  # False: an ASCII line has none of them
 # promo sentences inside a story line (``_span_rule``): the spans anchored at the line's start,
 # by concept, and those that close the line, tried where its end holds one of ``SPAN_GATE``'s words
 _SPAN_START = tuple(

@@ -35,7 +35,7 @@ class Hint:
 
     literals: tuple[str, ...]
     fold: bool  # the pattern ignores case: literals are lowered, so is the line
-    odd: re.Pattern | None = None  # characters IGNORECASE matches beyond ``str.lower``
+    odd: str = ""  # characters IGNORECASE matches beyond ``str.lower`` (``in`` tests: C scans)
     unodd: dict[int, str] | None = None  # ``str.translate``: each odd character to the literal
     # character it matches (``None``: one of them may match two)
 
@@ -45,7 +45,7 @@ class Hint:
         it holds an odd character that may match two (only the pattern can tell)."""
         if not self.fold:
             return line
-        if self.odd is not None and self.odd.search(line):
+        if self.odd and holds_any(line, self.odd):
             if self.unodd is None:
                 return None
             line = line.translate(self.unodd)
@@ -84,7 +84,7 @@ def hint(pattern: re.Pattern) -> Hint | None:
     return Hint(
         tuple(sorted(lowered)),
         fold=True,
-        odd=re.compile(f"[{re.escape(odd)}]"),
+        odd=odd,
         unodd=_unodd(odd, "".join(lowered)),
     )
 
@@ -94,12 +94,9 @@ def joined(literals: tuple[str, ...], hints: Iterable[Hint]) -> Hint:
     and the odd characters of all of them, written as characters of all of their literals. Its
     ``text`` of a line serves each of them (``Hint.allows(line, lowered)``)."""
     hints = list(hints)
-    odd = "".join(
-        sorted({char for hint in hints if hint.odd is not None for char in _class(hint.odd)})
-    )
+    odd = "".join(sorted({char for hint in hints for char in hint.odd}))
     chars = "".join({char for hint in hints for literal in hint.literals for char in literal})
-    pattern = re.compile(f"[{re.escape(odd)}]") if odd else None
-    return Hint(literals, fold=True, odd=pattern, unodd=_unodd(odd, chars))
+    return Hint(literals, fold=True, odd=odd, unodd=_unodd(odd, chars))
 
 
 def _unodd(odd: str, chars: str) -> dict[int, str] | None:
@@ -114,12 +111,6 @@ def _unodd(odd: str, chars: str) -> dict[int, str] | None:
         if found:
             table[ord(char)] = found.pop()
     return table
-
-
-def _class(pattern: re.Pattern) -> str:
-    """The characters of a ``[...]`` pattern made by ``hint``."""
-    op, av = _parser.parse(pattern.pattern)[0]
-    return chr(av) if op is sre.LITERAL else "".join(chr(code) for _, code in av)
 
 
 def extra_cases(char: str) -> tuple[int, ...]:
