@@ -784,11 +784,22 @@ def promo_kind(line: str) -> str | None:
 
 
 def _key(text: str) -> tuple[str, ...]:
-    if text.isascii():  # casefold is lower there
-        return tuple(text.lower().translate(_ASCII_SPACE).split())
-    text = text.casefold()
-    latin = _latin_words(text)
-    return tuple(_WORD.findall(text) if latin is None else latin)
+    return _line_key(text)[0]
+
+
+def _line_key(line: str) -> tuple[tuple[str, ...], int]:
+    """A line's key (its casefolded ``\\w+`` tokens) and its ``words``: the key's length but in
+    the scripts written without spaces. Their characters casefold to none of Latin-1: a line
+    whose key reads as Latin-1 is spaced, not searched for them."""
+    if line.isascii():  # casefold is lower there
+        key = tuple(line.lower().translate(_ASCII_SPACE).split())
+        return key, len(key)
+    folded = line.casefold()
+    latin = _latin_words(folded)
+    if latin is not None:
+        return tuple(latin), len(latin)
+    key = tuple(_WORD.findall(folded))
+    return key, len(key) if _spaced(line) else words(line)
 
 
 def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -801,10 +812,11 @@ def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return shared / max(len(set(a)), len(set(b))) >= HEADLINE_SIMILAR
 
 
-def _top_rule(line: str, key: tuple[str, ...], context: _Context, index: int) -> str | None:
+def _top_rule(
+    line: str, key: tuple[str, ...], n_words: int, context: _Context, index: int
+) -> str | None:
     """Headline or dateline repeated above the article text (a standfirst is the story's: it
     stays, as the publishers' own parsers and both recent annotated sets keep it)."""
-    n_words = len(key) if _spaced(line) else words(line)
     if n_words <= HEADLINE_MAX_WORDS:
         if context.title and _similar(key, context.title):
             return "headline"
@@ -1090,8 +1102,7 @@ def filter_paragraphs(
     top = True
     closing = _closing_start(lines)
     for index, line in enumerate(lines):
-        key = _key(line)
-        n_words = len(key) if _spaced(line) else words(line)
+        key, n_words = _line_key(line)
         rule: str | None = None
         lowered = _lowered(line) if n_words <= PROMO_MAX_WORDS * 2 else None
         # a short line holding no phrase of the screened concepts is not tried for each (a line
@@ -1100,7 +1111,7 @@ def filter_paragraphs(
             n_words <= PROMO_MAX_WORDS * 2
             and (n_words > SHORT or line[:1] in _LIST_FIRST or _SCREEN.search(line, lowered))
         )
-        if top and index < TOP_LINES and (rule := _top_rule(line, key, context, index)):
+        if top and index < TOP_LINES and (rule := _top_rule(line, key, n_words, context, index)):
             pass
         elif site is not None and site.search(line):
             rule = "site"

@@ -351,9 +351,23 @@ def test_latin_words_read_as_bytes_are_the_re_words(text):
     if not boilerplate._UNSPACED_CHAR.search(text):
         assert boilerplate.words(text) == len(re.findall(r"\w+", text)), text
     folded = text.casefold()
-    assert boilerplate._key(text) == tuple(re.findall(r"\w+", folded)), text
+    key = tuple(re.findall(r"\w+", folded))
+    assert boilerplate._key(text) == key, text
+    spaced = not boilerplate._UNSPACED_CHAR.search(text)
+    assert boilerplate._line_key(text) == (key, len(key) if spaced else boilerplate.words(text))
     if not boilerplate._UNSPACED_CHAR.search(folded):
         assert boilerplate.tokens(text) == re.findall(r"\w+", folded), text
+
+
+def test_unspaced_scripts_casefold_outside_latin_1():
+    """A line whose casefolded key reads as Latin-1 holds no character of the scripts written
+    without spaces (``_line_key`` does not search it for them)."""
+    unspaced = boilerplate._UNSPACED_CHAR
+    assert all(
+        boilerplate._latin_words(chr(code).casefold()) is None
+        for code in range(0x110000)
+        if unspaced.match(chr(code))
+    )
 
 
 @given(text=st.text(max_size=30), found=st.lists(st.text(max_size=3), max_size=5))
