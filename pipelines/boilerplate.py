@@ -61,11 +61,12 @@ class Phrases:
     each pattern under the literal that every match of it holds (``pipelines.literals``); a
     line tries only the patterns of the literals it holds (``by_literal``: most lines hold none,
     a line holding "share" is not tried for "inbox"), and the patterns without such a literal
-    (``unhinted``).
+    (``unhinted``), under their shorter literals where each has some (``short``).
     """
 
     __slots__ = (
-        "anchored", "by_first", "by_literal", "floating", "fold", "hint", "unhinted", "unknown"
+        "anchored", "by_first", "by_literal", "floating", "fold", "hint", "short", "unhinted",
+        "unknown",
     )
 
     def __init__(self, fragments: list[str], flags: int) -> None:
@@ -102,6 +103,16 @@ class Phrases:
             found = tuple(self.by_literal)
             self.hint = literals.joined(found, hints) if self.fold else literals.Hint(found, False)
         self.unhinted = re.compile(_alternation(unhinted), flags) if unhinted else None
+        # the patterns without a long literal: short ones still pay against an alternation tried
+        # at every position ("ap", "afp", "dpa": the news agencies' names, every line tried)
+        shorts = [literals.hint(re.compile(f, flags), min_literal=2) for f in unhinted]
+        self.short: literals.Hint | None = None
+        if unhinted and all(shorts):
+            held = {literal for short in shorts for literal in short.literals}
+            found = tuple(sorted(a for a in held if not any(b != a and b in a for b in held)))
+            self.short = (
+                literals.joined(found, shorts) if self.fold else literals.Hint(found, fold=False)
+            )
 
     def search(self, line: str, lowered: str | None = None) -> bool:
         """``lowered``: ``_lowered(line)``, read once by a caller that tries many concepts."""
@@ -119,7 +130,9 @@ class Phrases:
                 for literal, patterns in self.by_literal.items():
                     if literal in text and patterns.search(line):
                         return True
-        return self.unhinted is not None and self.unhinted.search(line) is not None
+        if self.unhinted is None or (self.short is not None and not self.short.allows(line)):
+            return False
+        return self.unhinted.search(line) is not None
 
 
 def _by_first(
@@ -851,6 +864,13 @@ def _heading_shaped(line: str, lines: list[str]) -> bool:
     return not _END_PUNCT.search(line) and len(lines) > 1 and words(lines[1]) >= BODY_LINE
 
 
+def _bare(line: str) -> str:
+    """``line`` without its list mark. ``\\d`` is ``str.isdecimal``: a line whose first
+    character starts no mark (most lines) is not given to ``re``."""
+    first = line[:1]
+    return _LIST_MARK.sub("", line) if first in _LIST_FIRST or first.isdecimal() else line
+
+
 def _lowered(line: str) -> str | None:
     """``line`` lowered for the concepts' literal hints (``literals.Hint.text``), or ``None``
     when it holds a character that ``re.IGNORECASE`` may match to two (each hint checks then)."""
@@ -873,7 +893,7 @@ def _line_rule(
     only the others are tried then.
     """
     if n_words <= SHORT:
-        bare = _LIST_MARK.sub("", line)
+        bare = _bare(line)
         for concept in ("ad", "share", "cta", "nav", "agency") if phrases else ("agency",):
             if PHRASE[concept].search(bare):
                 return concept
@@ -902,7 +922,7 @@ def _call_rule(
                 return concept
     if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
         return "share"
-    if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_LIST_MARK.sub("", line)):
+    if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_bare(line)):
         return "readmore"
     if n_words <= PROMO_MAX_WORDS and PHRASE["credit"].search(line, lowered):
         return "credit"
@@ -947,7 +967,7 @@ def _closing_pitch(line: str, n_words: int) -> bool:
     last = _SENTENCES.split(line.rstrip())[-1]
     return (
         words(last) <= SHORT
-        and CLOSING_CALL.match(_LIST_MARK.sub("", last)) is not None
+        and CLOSING_CALL.match(_bare(last)) is not None
         and READER.search(line) is not None
         and SITE_VOICE.search(line) is not None
         and not REPORTING.search(line)
@@ -1022,7 +1042,7 @@ def _link_above(line: str, links: Collection[str]) -> bool:
     """A line kept above the headline that is the whole text of one of the page's links, a list
     item's too, and reads as no sentence: the blog's or section's name, a breadcrumb, "Back to
     selection" (round 11; every line kept above the headline is short: ``_top_rule``)."""
-    bare = _LIST_MARK.sub("", line)
+    bare = _bare(line)
     return bare in links and not _SENTENCE_END.search(bare) and words(bare) <= SHORT
 
 
@@ -1124,7 +1144,7 @@ def filter_paragraphs(
                 out.removed.extend(f"paywall: {rest}" for rest in lines[index:])
                 break
             rule = "paywall"
-        elif phrases and n_words <= SHORT and PHRASE["related"].search(_LIST_MARK.sub("", line)):
+        elif phrases and n_words <= SHORT and PHRASE["related"].search(_bare(line)):
             rule, in_list = "related", True
         elif (
             phrases

@@ -68,12 +68,13 @@ def holds_any(text: str, literals: Iterable[str]) -> bool:
     return False
 
 
-def hint(pattern: re.Pattern) -> Hint | None:
-    """The hint of a compiled ``str`` pattern, or ``None`` when it has no literal worth a test."""
+def hint(pattern: re.Pattern, min_literal: int = MIN_LITERAL) -> Hint | None:
+    """The hint of a compiled ``str`` pattern, or ``None`` when it has no literal worth a test
+    (none of ``min_literal`` characters at least)."""
     if not isinstance(pattern.pattern, str) or pattern.flags & re.LOCALE:
         return None
     need = _best(_needs(_parser.parse(pattern.pattern, pattern.flags)))
-    if need is None or min(map(len, need)) < MIN_LITERAL:
+    if need is None or min(map(len, need)) < min_literal:
         return None
     if not pattern.flags & re.IGNORECASE:
         return Hint(tuple(sorted(need)), fold=False)

@@ -319,6 +319,15 @@ def test_ascii_words_read_without_re_are_the_re_words(text):
         assert boilerplate.tokens(text) == re.findall(r"\w+", text.casefold()), text
 
 
+@settings(max_examples=300, deadline=None)
+@given(mark=st.text(st.sampled_from("-\u2013\u2022*>|1\u0663\uff13.) ")), text=st.text())
+def test_a_line_bared_of_its_list_mark_only_where_one_can_start(mark, text):
+    """``_bare`` gives ``re`` only a line whose first character may start a list mark (digits of
+    every script among them): the same line as the plain substitution."""
+    line = mark + text
+    assert boilerplate._bare(line) == boilerplate._LIST_MARK.sub("", line), line
+
+
 _SPACE = st.sampled_from(" \t\n\xa0\u2009\u3000\u2028\x85")
 
 
