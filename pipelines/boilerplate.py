@@ -61,12 +61,12 @@ class Phrases:
     each pattern under the literal that every match of it holds (``pipelines.literals``); a
     line tries only the patterns of the literals it holds (``by_literal``: most lines hold none,
     a line holding "share" is not tried for "inbox"), and the patterns without such a literal
-    (``unhinted``), under their shorter literals where each has some (``short``).
+    (``unhinted``). A pattern without a literal of ``literals.MIN_LITERAL`` characters goes
+    under a shorter one where it has one.
     """
 
     __slots__ = (
-        "anchored", "by_first", "by_literal", "floating", "fold", "hint", "short", "unhinted",
-        "unknown",
+        "anchored", "by_first", "by_literal", "floating", "fold", "hint", "unhinted", "unknown"
     )
 
     def __init__(self, fragments: list[str], flags: int) -> None:
@@ -80,7 +80,10 @@ class Phrases:
         hints: list[literals.Hint] = []
         unhinted: list[str] = []
         for fragment in rest:
-            found = literals.hint(re.compile(fragment, flags))
+            # a short literal still pays against a pattern tried at every position ("ap",
+            # "afp": the news agencies' names; "%" of a figure)
+            pattern = re.compile(fragment, flags)
+            found = literals.hint(pattern) or literals.hint(pattern, min_literal=1)
             if found is None:
                 unhinted.append(fragment)
                 continue
@@ -103,16 +106,6 @@ class Phrases:
             found = tuple(self.by_literal)
             self.hint = literals.joined(found, hints) if self.fold else literals.Hint(found, False)
         self.unhinted = re.compile(_alternation(unhinted), flags) if unhinted else None
-        # the patterns without a long literal: short ones still pay against an alternation tried
-        # at every position ("ap", "afp", "dpa": the news agencies' names, every line tried)
-        shorts = [literals.hint(re.compile(f, flags), min_literal=2) for f in unhinted]
-        self.short: literals.Hint | None = None
-        if unhinted and all(shorts):
-            held = {literal for short in shorts for literal in short.literals}
-            found = tuple(sorted(a for a in held if not any(b != a and b in a for b in held)))
-            self.short = (
-                literals.joined(found, shorts) if self.fold else literals.Hint(found, fold=False)
-            )
 
     def search(self, line: str, lowered: str | None = None) -> bool:
         """``lowered``: ``_lowered(line)``, read once by a caller that tries many concepts."""
@@ -130,9 +123,7 @@ class Phrases:
                 for literal, patterns in self.by_literal.items():
                     if literal in text and patterns.search(line):
                         return True
-        if self.unhinted is None or (self.short is not None and not self.short.allows(line)):
-            return False
-        return self.unhinted.search(line) is not None
+        return self.unhinted is not None and self.unhinted.search(line) is not None
 
 
 def _by_first(
@@ -243,7 +234,8 @@ _SPAN_GATE = vocabulary.SPAN_GATE  # tried on the lowered line's end (a line tha
 CLOSING_CALL = re.compile(_alternation(_by_language(vocabulary.CLOSING_CALLS)), re.IGNORECASE)
 SITE_VOICE = re.compile(_alternation(_by_language(vocabulary.SITE_VOICE)))
 BYLINE_LABELS = frozenset(vocabulary.BYLINE_LABELS)
-REPORTING = re.compile(_alternation(_by_language(vocabulary.REPORTING)), re.IGNORECASE)
+REPORTING = Phrases(_by_language(vocabulary.REPORTING), re.IGNORECASE)  # each language's
+# pattern tried only on a line holding one of its words ("said": not "selon", "laut" ...)
 READER = re.compile(_alternation(_by_language(vocabulary.READER)))
 PROMO_HREF = re.compile(vocabulary.PROMO_HREF, re.IGNORECASE)
 _PROMO_HREF_LOWER = re.compile(vocabulary.PROMO_HREF)  # on a lowered ASCII href: the same answer

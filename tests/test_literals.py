@@ -90,6 +90,23 @@ def test_hint_allows_every_line_its_pattern_matches(concept, data):
     assert phrases.search(line, boilerplate._lowered(line)) == expected, (concept, line)
 
 
+_PLAIN_REPORTING = re.compile(
+    boilerplate._alternation(boilerplate._by_language(vocabulary.REPORTING)), re.IGNORECASE
+)
+
+
+@pytest.mark.parametrize("fragment", boilerplate._by_language(vocabulary.REPORTING))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_reporting_guard_reads_what_its_whole_pattern_reads(fragment, data):
+    """The reporting guard, each language's pattern under its literals (a figure's "%" too),
+    says what the plain alternation of all of them says, on lines one of them matches or not."""
+    match = data.draw(st.from_regex(re.compile(fragment, re.IGNORECASE), fullmatch=True))
+    match = data.draw(st.sampled_from([match, match.upper(), match.replace("i", "\u0131")]))
+    line = data.draw(_NOISE) + data.draw(st.sampled_from([match, ""])) + data.draw(_NOISE)
+    assert boilerplate.REPORTING.search(line) == bool(_PLAIN_REPORTING.search(line)), line
+
+
 def test_case_folding_beyond_str_lower_is_written_out():
     """Every character that IGNORECASE matches to a hinted literal's character either lowers to
     it or is one of the hint's odd characters, which the hint writes as that character before
