@@ -56,27 +56,34 @@ class Phrases:
     the line only (``match``), the others anywhere (``search``).
 
     Cheap tests first. Anchored: only the patterns that can start with the line's first
-    character (``by_first``; ``anchored``, all of them, for a line that starts with a character
-    outside ASCII). Floating: each pattern under the literal that every match of it holds
-    (``pipelines.literals``); a line tries only the patterns of the literals it holds
-    (``by_literal``: most lines hold none, a line holding "share" is not tried for "inbox"),
-    and the patterns without such a literal (``unhinted``).
+    character (``by_first``, by the character as ``re`` compares it; a character no pattern
+    starts with tries only those whose first character is not known, ``unknown``). Floating:
+    each pattern under the literal that every match of it holds (``pipelines.literals``); a
+    line tries only the patterns of the literals it holds (``by_literal``: most lines hold none,
+    a line holding "share" is not tried for "inbox"), and the patterns without such a literal
+    (``unhinted``). A pattern without a literal of ``literals.MIN_LITERAL`` characters goes
+    under a shorter one where it has one.
     """
 
-    __slots__ = ("anchored", "by_first", "by_literal", "floating", "fold", "hint", "unhinted")
+    __slots__ = (
+        "anchored", "by_first", "by_literal", "floating", "fold", "hint", "unhinted", "unknown"
+    )
 
     def __init__(self, fragments: list[str], flags: int) -> None:
         starts = [f[1:] for f in fragments if f.startswith("^")]
         rest = [f for f in fragments if not f.startswith("^")]
         self.fold = bool(flags & re.IGNORECASE)
         self.anchored = re.compile(_alternation(starts), flags) if starts else None
-        self.by_first = _by_first(starts, flags, self.fold)
+        self.by_first, self.unknown = _by_first(starts, flags, self.fold)
         self.floating = re.compile(_alternation(rest), flags) if rest else None
         needing: dict[str, list[str]] = {}  # literal: the patterns whose every match holds it
         hints: list[literals.Hint] = []
         unhinted: list[str] = []
         for fragment in rest:
-            found = literals.hint(re.compile(fragment, flags))
+            # a short literal still pays against a pattern tried at every position ("ap",
+            # "afp": the news agencies' names; "%" of a figure)
+            pattern = re.compile(fragment, flags)
+            found = literals.hint(pattern) or literals.hint(pattern, min_literal=1)
             if found is None:
                 unhinted.append(fragment)
                 continue
@@ -94,28 +101,24 @@ class Phrases:
             for literal, patterns in sorted(needing.items())
         }
         # all literals in one test first (most lines hold none); every pattern's odd characters
-        self.hint = literals.Hint(
-            tuple(self.by_literal), self.fold, literals.any_odd(hints) if self.fold else None
-        ) if hints else None
+        self.hint = None
+        if hints:
+            found = tuple(self.by_literal)
+            self.hint = literals.joined(found, hints) if self.fold else literals.Hint(found, False)
         self.unhinted = re.compile(_alternation(unhinted), flags) if unhinted else None
 
     def search(self, line: str, lowered: str | None = None) -> bool:
         """``lowered``: ``_lowered(line)``, read once by a caller that tries many concepts."""
         if self.anchored is not None:
             first = line[:1]
-            if not first.isascii():
-                anchored = self.anchored
-            else:
-                anchored = self.by_first.get(first.lower() if self.fold else first)
+            anchored = self.by_first.get(first.lower() if self.fold else first, self.unknown)
             if anchored is not None and anchored.match(line):
                 return True
         hint = self.hint
         if hint is not None:
-            text = line
-            if hint.fold:
-                if lowered is None and hint.odd.search(line):  # a case str.lower does not fold
-                    return self.floating.search(line) is not None
-                text = line.lower() if lowered is None else lowered
+            text = lowered if lowered is not None and hint.fold else hint.text(line)
+            if text is None:  # an odd character that may match two literal characters
+                return self.floating.search(line) is not None
             if literals.holds_any(text, hint.literals):
                 for literal, patterns in self.by_literal.items():
                     if literal in text and patterns.search(line):
@@ -123,37 +126,48 @@ class Phrases:
         return self.unhinted is not None and self.unhinted.search(line) is not None
 
 
-def _by_first(starts: list[str], flags: int, fold: bool) -> dict[str, re.Pattern]:
-    """For each ASCII character, the anchored patterns (in their order) a line that starts with
-    it may match: those that can start with it, and those whose first character is not known."""
-    keys = [_ascii_keys(literals.first_chars(fragment, flags), flags, fold) for fragment in starts]
+def _by_first(
+    starts: list[str], flags: int, fold: bool
+) -> tuple[dict[str, re.Pattern], re.Pattern | None]:
+    """The anchored patterns (in their order) a line may match, by its first character: those
+    that can start with it and those whose first character is not known (the latter alone for a
+    character not in the table). Case-insensitive, ``re`` compares a character by its lowercase
+    (U+0130 as "i"; ``_first_keys``), so the table is by ``str.lower``."""
+    firsts = [literals.first_chars(fragment, flags) for fragment in starts]
+    classes = [
+        None if chars is None else re.compile(f"[{re.escape(''.join(sorted(chars)))}]", flags)
+        for chars in firsts
+    ]
+    keys = {chr(code) for code in range(128)}
+    for chars in firsts:
+        keys.update(_first_keys(chars or (), fold))
     table: dict[str, re.Pattern] = {}
     compiled: dict[tuple[str, ...], re.Pattern] = {}  # most characters share one choice
-    for code in range(128):
-        key = chr(code)
+    for key in sorted(keys):
         chosen = tuple(
-            f for f, found in zip(starts, keys, strict=True) if found is None or key in found
+            f for f, found in zip(starts, classes, strict=True) if not found or found.match(key)
         )
         if chosen:
             if chosen not in compiled:
                 compiled[chosen] = re.compile(_alternation(chosen), flags)
             table[key] = compiled[chosen]
+    if fold and "i" in table:
+        table["\u0130".lower()] = table["i"]
     table[""] = re.compile(_alternation(starts), flags)  # an empty line
-    return table
+    unknown = tuple(f for f, found in zip(starts, classes, strict=True) if found is None)
+    return table, re.compile(_alternation(unknown), flags) if unknown else None
 
 
-def _ascii_keys(chars: frozenset[str] | None, flags: int, fold: bool) -> set[str] | None:
-    """The ASCII characters (lowered when ``fold``) that ``chars`` match, as ``re`` matches
-    them (case-insensitively, a letter outside ASCII may match one inside: long s, Kelvin)."""
-    if chars is None:
-        return None
+def _first_keys(chars: Iterable[str], fold: bool) -> set[str]:
+    """The characters a line's first character is looked up by that may match one of ``chars``:
+    case-insensitive, the lowercase of each, and the characters ``re`` folds with it."""
+    if not fold:
+        return set(chars)
     keys = set()
     for char in chars:
-        if char.isascii():
-            keys.add(char.lower() if fold else char)
-        elif fold:
-            pattern = re.compile(re.escape(char), flags)
-            keys.update(chr(code).lower() for code in range(128) if pattern.fullmatch(chr(code)))
+        lowered = char.lower()[0]  # U+0130 lowers to i + a combining dot; ``re`` reads i
+        keys.add(lowered)
+        keys.update(map(chr, literals.extra_cases(lowered)))
     return keys
 
 
@@ -163,8 +177,6 @@ PHRASE = {
     )
     for concept, table in vocabulary.PHRASES.items()
 }
-_ODD = literals.any_odd(phrases.hint for phrases in PHRASE.values() if phrases.hint is not None)
-_ODD_ASCII = _ODD.search("".join(map(chr, range(128))))  # None: an ASCII line has none of them
 # the calls to action a line of up to ``PROMO_MAX_WORDS`` is tried for, in this order, and all of
 # them in one (a line that none of them can match, most lines, is read once, not six times)
 CALLS = ("subscribe", "newsletter", "app", "consent", "affiliate", "follow")
@@ -186,6 +198,11 @@ _SCREEN = Phrases(
     [fragment for concept in SCREENED for fragment in _by_language(vocabulary.PHRASES[concept])],
     re.IGNORECASE,
 )
+# one lowered line for all of them (``_lowered``)
+_FOLD = literals.joined(
+    (), (p.hint for p in (*PHRASE.values(), _ANY_CALL, _SCREEN) if p.hint is not None and p.fold)
+)
+_ODD_ASCII = any(map(str.isascii, _FOLD.odd))  # False: an ASCII line has none of them
 # promo sentences inside a story line (``_span_rule``): the spans anchored at the line's start,
 # by concept, and those that close the line, tried where its end holds one of ``SPAN_GATE``'s words
 _SPAN_START = tuple(
@@ -217,7 +234,8 @@ _SPAN_GATE = vocabulary.SPAN_GATE  # tried on the lowered line's end (a line tha
 CLOSING_CALL = re.compile(_alternation(_by_language(vocabulary.CLOSING_CALLS)), re.IGNORECASE)
 SITE_VOICE = re.compile(_alternation(_by_language(vocabulary.SITE_VOICE)))
 BYLINE_LABELS = frozenset(vocabulary.BYLINE_LABELS)
-REPORTING = re.compile(_alternation(_by_language(vocabulary.REPORTING)), re.IGNORECASE)
+REPORTING = Phrases(_by_language(vocabulary.REPORTING), re.IGNORECASE)  # each language's
+# pattern tried only on a line holding one of its words ("said": not "selon", "laut" ...)
 READER = re.compile(_alternation(_by_language(vocabulary.READER)))
 PROMO_HREF = re.compile(vocabulary.PROMO_HREF, re.IGNORECASE)
 _PROMO_HREF_LOWER = re.compile(vocabulary.PROMO_HREF)  # on a lowered ASCII href: the same answer
@@ -236,6 +254,10 @@ _WORD = re.compile(r"\w+")
 # the same tokens in ASCII text, read twice as fast without ``re``: every character that ``\w``
 # does not match to a space, then ``str.split``
 _ASCII_SPACE = str.maketrans({chr(c): " " for c in range(128) if not _WORD.match(chr(c))})
+# ... and in Latin-1 text (most European languages, once their typographic punctuation, which
+# ``\w`` does not match, is a space): as bytes, translated in C (``_latin_words``)
+_LATIN_SPACE = bytes(c if _WORD.match(chr(c)) else 0x20 for c in range(256))
+_PUNCTUATION = "\u2019\u2018\u201c\u201d\u201e\u201a\u2013\u2014\u2026"  # quotes, dashes, ...
 # scripts written without spaces between words: Thai, Lao, Burmese, Khmer; kana, Han, half-width
 _SEA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
@@ -371,6 +393,8 @@ def words(text: str) -> int:
     where ``\\w+`` would read a whole sentence as one word."""
     if text.isascii():
         return len(text.translate(_ASCII_SPACE).split())
+    if (latin := _latin_words(text)) is not None:
+        return len(latin)
     if _spaced(text):
         return len(_WORD.findall(text))
     count = len(_WORD.findall(_UNSPACED_RUN.sub(" ", text)))
@@ -385,17 +409,37 @@ def _spaced(text: str) -> bool:
     return text.isascii() or not _UNSPACED_CHAR.search(text)
 
 
+def _latin_words(text: str) -> list[str] | None:
+    """The ``\\w+`` tokens of a text of Latin-1 characters but for some typographic punctuation
+    (``_PUNCTUATION``), or ``None`` for another text: read as bytes, twice as fast as ``re``."""
+    for char in _PUNCTUATION:
+        if char in text:
+            text = text.replace(char, " ")
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    return raw.translate(_LATIN_SPACE).decode("latin-1").split()
+
+
 def tokens(text: str) -> list[str]:
     """Casefolded ``\\w+`` tokens, unspaced scripts split per character (for overlap tests)."""
     text = text.casefold()
     if text.isascii():
         return text.translate(_ASCII_SPACE).split()
+    if (latin := _latin_words(text)) is not None:
+        return latin
     if _UNSPACED_RUN.search(text):
         text = _UNSPACED_CHAR.sub(" \\g<0> ", text)
     return _WORD.findall(text)
 
 
 def _norm(text: str) -> str:
+    """Whitespace folded: runs of it to one space, none at the ends. Most paragraphs have it
+    so already: a printable text holds no whitespace but the space (``isprintable`` is one C
+    scan, the split and join make a string per word)."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -792,9 +836,22 @@ def promo_kind(line: str) -> str | None:
 
 
 def _key(text: str) -> tuple[str, ...]:
-    if text.isascii():  # casefold is lower there
-        return tuple(text.lower().translate(_ASCII_SPACE).split())
-    return tuple(_WORD.findall(text.casefold()))
+    return _line_key(text)[0]
+
+
+def _line_key(line: str) -> tuple[tuple[str, ...], int]:
+    """A line's key (its casefolded ``\\w+`` tokens) and its ``words``: the key's length but in
+    the scripts written without spaces. Their characters casefold to none of Latin-1: a line
+    whose key reads as Latin-1 is spaced, not searched for them."""
+    if line.isascii():  # casefold is lower there
+        key = tuple(line.lower().translate(_ASCII_SPACE).split())
+        return key, len(key)
+    folded = line.casefold()
+    latin = _latin_words(folded)
+    if latin is not None:
+        return tuple(latin), len(latin)
+    key = tuple(_WORD.findall(folded))
+    return key, len(key) if _spaced(line) else words(line)
 
 
 def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -807,10 +864,11 @@ def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return shared / max(len(set(a)), len(set(b))) >= HEADLINE_SIMILAR
 
 
-def _top_rule(line: str, key: tuple[str, ...], context: _Context, index: int) -> str | None:
+def _top_rule(
+    line: str, key: tuple[str, ...], n_words: int, context: _Context, index: int
+) -> str | None:
     """Headline or dateline repeated above the article text (a standfirst is the story's: it
     stays, as the publishers' own parsers and both recent annotated sets keep it)."""
-    n_words = len(key) if _spaced(line) else words(line)
     if n_words <= HEADLINE_MAX_WORDS:
         if context.title and _similar(key, context.title):
             return "headline"
@@ -845,12 +903,19 @@ def _heading_shaped(line: str, lines: list[str]) -> bool:
     return not _END_PUNCT.search(line) and len(lines) > 1 and words(lines[1]) >= BODY_LINE
 
 
+def _bare(line: str) -> str:
+    """``line`` without its list mark. ``\\d`` is ``str.isdecimal``: a line whose first
+    character starts no mark (most lines) is not given to ``re``."""
+    first = line[:1]
+    return _LIST_MARK.sub("", line) if first in _LIST_FIRST or first.isdecimal() else line
+
+
 def _lowered(line: str) -> str | None:
-    """``line.lower()`` for the concepts' literal hints, or ``None`` when the line holds a
-    character that ``re.IGNORECASE`` matches beyond ``str.lower`` (each hint checks then)."""
-    if line.isascii() and _ODD_ASCII is None:
+    """``line`` lowered for the concepts' literal hints (``literals.Hint.text``), or ``None``
+    when it holds a character that ``re.IGNORECASE`` may match to two (each hint checks then)."""
+    if line.isascii() and not _ODD_ASCII:
         return line.lower()
-    return None if _ODD.search(line) else line.lower()
+    return _FOLD.text(line)
 
 
 def _line_rule(
@@ -867,7 +932,7 @@ def _line_rule(
     only the others are tried then.
     """
     if n_words <= SHORT:
-        bare = _LIST_MARK.sub("", line)
+        bare = _bare(line)
         for concept in ("ad", "share", "cta", "nav", "agency") if phrases else ("agency",):
             if PHRASE[concept].search(bare):
                 return concept
@@ -896,7 +961,7 @@ def _call_rule(
                 return concept
     if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
         return "share"
-    if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_LIST_MARK.sub("", line)):
+    if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_bare(line)):
         return "readmore"
     if n_words <= PROMO_MAX_WORDS and PHRASE["credit"].search(line, lowered):
         return "credit"
@@ -941,7 +1006,7 @@ def _closing_pitch(line: str, n_words: int) -> bool:
     last = _SENTENCES.split(line.rstrip())[-1]
     return (
         words(last) <= SHORT
-        and CLOSING_CALL.match(_LIST_MARK.sub("", last)) is not None
+        and CLOSING_CALL.match(_bare(last)) is not None
         and READER.search(line) is not None
         and SITE_VOICE.search(line) is not None
         and not REPORTING.search(line)
@@ -1016,7 +1081,7 @@ def _link_above(line: str, links: Collection[str]) -> bool:
     """A line kept above the headline that is the whole text of one of the page's links, a list
     item's too, and reads as no sentence: the blog's or section's name, a breadcrumb, "Back to
     selection" (round 11; every line kept above the headline is short: ``_top_rule``)."""
-    bare = _LIST_MARK.sub("", line)
+    bare = _bare(line)
     return bare in links and not _SENTENCE_END.search(bare) and words(bare) <= SHORT
 
 
@@ -1096,8 +1161,7 @@ def filter_paragraphs(
     top = True
     closing = _closing_start(lines)
     for index, line in enumerate(lines):
-        key = _key(line)
-        n_words = len(key) if _spaced(line) else words(line)
+        key, n_words = _line_key(line)
         rule: str | None = None
         lowered = _lowered(line) if n_words <= PROMO_MAX_WORDS * 2 else None
         # a short line holding no phrase of the screened concepts is not tried for each (a line
@@ -1106,7 +1170,7 @@ def filter_paragraphs(
             n_words <= PROMO_MAX_WORDS * 2
             and (n_words > SHORT or line[:1] in _LIST_FIRST or _SCREEN.search(line, lowered))
         )
-        if top and index < TOP_LINES and (rule := _top_rule(line, key, context, index)):
+        if top and index < TOP_LINES and (rule := _top_rule(line, key, n_words, context, index)):
             pass
         elif site is not None and site.search(line):
             rule = "site"
@@ -1119,7 +1183,7 @@ def filter_paragraphs(
                 out.removed.extend(f"paywall: {rest}" for rest in lines[index:])
                 break
             rule = "paywall"
-        elif phrases and n_words <= SHORT and PHRASE["related"].search(_LIST_MARK.sub("", line)):
+        elif phrases and n_words <= SHORT and PHRASE["related"].search(_bare(line)):
             rule, in_list = "related", True
         elif (
             phrases

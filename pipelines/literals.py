@@ -10,8 +10,10 @@ A hint never refuses a line that its pattern matches. Its literals come from the
 (``re._parser``), only from parts that every match passes through: for an alternation, one
 literal of each branch. Case-insensitive, the line is lowered with ``str.lower``; the few
 characters that ``re.IGNORECASE`` matches beyond that (dotless i U+0131, long s U+017F, the
-other extra cases of ``re._casefix``, and U+0130, which lowers to two characters) send the line
-to the pattern.
+other extra cases of ``re._casefix``, and U+0130, which lowers to two characters) are
+first written as the one literal character each matches (``Hint.text``: a Turkish line holding
+a dotless i is tested like any other) or, where one may match two (a final sigma), send the line to
+the pattern.
 """
 
 from __future__ import annotations
@@ -33,19 +35,27 @@ class Hint:
 
     literals: tuple[str, ...]
     fold: bool  # the pattern ignores case: literals are lowered, so is the line
-    odd: re.Pattern | None = None  # characters IGNORECASE matches beyond ``str.lower``
+    odd: str = ""  # characters IGNORECASE matches beyond ``str.lower`` (``in`` tests: C scans)
+    unodd: dict[int, str] | None = None  # ``str.translate``: each odd character to the literal
+    # character it matches (``None``: one of them may match two)
+
+    def text(self, line: str) -> str | None:
+        """``line`` as the literals are looked for in it: lowered when the pattern ignores case,
+        its odd characters first written as the literal characters they match; ``None`` when
+        it holds an odd character that may match two (only the pattern can tell)."""
+        if not self.fold:
+            return line
+        if self.odd and holds_any(line, self.odd):
+            if self.unodd is None:
+                return None
+            line = line.translate(self.unodd)
+        return line.lower()
 
     def allows(self, line: str, lowered: str | None = None) -> bool:
-        """``lowered``: ``line.lower()``, from a caller that tries many hints on one line and
-        found none of their odd characters in it (``any_odd``)."""
-        if self.fold:
-            if lowered is not None:
-                line = lowered
-            elif self.odd is not None and self.odd.search(line):
-                return True
-            else:
-                line = line.lower()
-        return holds_any(line, self.literals)
+        """``lowered``: ``text(line)`` of a hint that holds this one's literal and odd
+        characters, from a caller that tries many hints on one line (``joined``)."""
+        text = lowered if self.fold and lowered is not None else self.text(line)
+        return text is None or holds_any(text, self.literals)
 
 
 def holds_any(text: str, literals: Iterable[str]) -> bool:
@@ -58,12 +68,13 @@ def holds_any(text: str, literals: Iterable[str]) -> bool:
     return False
 
 
-def hint(pattern: re.Pattern) -> Hint | None:
-    """The hint of a compiled ``str`` pattern, or ``None`` when it has no literal worth a test."""
+def hint(pattern: re.Pattern, min_literal: int = MIN_LITERAL) -> Hint | None:
+    """The hint of a compiled ``str`` pattern, or ``None`` when it has no literal worth a test
+    (none of ``min_literal`` characters at least)."""
     if not isinstance(pattern.pattern, str) or pattern.flags & re.LOCALE:
         return None
     need = _best(_needs(_parser.parse(pattern.pattern, pattern.flags)))
-    if need is None or min(map(len, need)) < MIN_LITERAL:
+    if need is None or min(map(len, need)) < min_literal:
         return None
     if not pattern.flags & re.IGNORECASE:
         return Hint(tuple(sorted(need)), fold=False)
@@ -71,27 +82,49 @@ def hint(pattern: re.Pattern) -> Hint | None:
         return None  # İ in the pattern itself
     lowered = {literal.lower() for literal in need}
     odd = _odd_characters("".join(lowered))
-    return Hint(tuple(sorted(lowered)), fold=True, odd=re.compile(f"[{re.escape(odd)}]"))
+    return Hint(
+        tuple(sorted(lowered)),
+        fold=True,
+        odd=odd,
+        unodd=_unodd(odd, "".join(lowered)),
+    )
 
 
-def any_odd(hints: Iterable[Hint]) -> re.Pattern:
-    """A pattern for the odd characters of any of ``hints``: a line without one may be lowered
-    once and given to each of them (``Hint.allows(line, lowered)``)."""
-    odd = {char for hint in hints if hint.odd is not None for char in _class(hint.odd)}
-    return re.compile(f"[{re.escape(''.join(sorted(odd)))}]" if odd else "(?!)")
+def joined(literals: tuple[str, ...], hints: Iterable[Hint]) -> Hint:
+    """One case-insensitive hint for several: ``literals`` (theirs, or some that hold theirs)
+    and the odd characters of all of them, written as characters of all of their literals. Its
+    ``text`` of a line serves each of them (``Hint.allows(line, lowered)``)."""
+    hints = list(hints)
+    odd = "".join(sorted({char for hint in hints for char in hint.odd}))
+    chars = "".join({char for hint in hints for literal in hint.literals for char in literal})
+    return Hint(literals, fold=True, odd=odd, unodd=_unodd(odd, chars))
 
 
-def _class(pattern: re.Pattern) -> str:
-    """The characters of a ``[...]`` pattern made by ``hint``."""
-    op, av = _parser.parse(pattern.pattern)[0]
-    return chr(av) if op is sre.LITERAL else "".join(chr(code) for _, code in av)
+def _unodd(odd: str, chars: str) -> dict[int, str] | None:
+    """A ``str.translate`` table writing each of the ``odd`` characters as the one of ``chars``
+    (lowered literal characters) that IGNORECASE matches it to, or ``None`` when one matches
+    two. An odd character that matches none is left as it is: no match of a literal holds it."""
+    table: dict[int, str] = {}
+    for char in odd:
+        found = {c for c in set(chars) if re.fullmatch(re.escape(c), char, re.IGNORECASE)}
+        if len(found) > 1:
+            return None
+        if found:
+            table[ord(char)] = found.pop()
+    return table
+
+
+def extra_cases(char: str) -> tuple[int, ...]:
+    """Characters (codes) other than its lowercase that IGNORECASE matches to a lowercase
+    character (``re._casefix``: dotless i to i, long s to s ...)."""
+    return _casefix._EXTRA_CASES.get(ord(char), ())
 
 
 def _odd_characters(chars: str) -> str:
     """Characters that IGNORECASE matches to one of ``chars`` whose ``str.lower`` is not it."""
     odd = {"\u0130"}  # İ: lowers to i + combining dot
     for char in set(chars):
-        odd.update(chr(code) for code in _casefix._EXTRA_CASES.get(ord(char), ()))
+        odd.update(map(chr, extra_cases(char)))
         if char in "σς":  # ``str.lower`` writes a final sigma by context
             odd.update("Σσς")
     return "".join(sorted(odd))
