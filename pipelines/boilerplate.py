@@ -223,14 +223,16 @@ _SPAN_HINTS = [
 ]
 # the gate is sound: each floating fragment's literals (one of them in every match) hold one of
 # its words (``vocabulary.SPAN_GATE``), so a line's end holding none of them matches no fragment
-if not all(
+if literals.PARSER and not all(
     found is not None
     and all(any(word in literal for word in vocabulary.SPAN_GATE) for literal in found.literals)
     for found in _SPAN_HINTS
 ):
     raise ValueError("a floating SPAN_PHRASES fragment holds none of SPAN_GATE's words")
-_SPAN_GATE = vocabulary.SPAN_GATE  # tried on the lowered line's end (a line that matches only
-# through the cases ``re.IGNORECASE`` folds beyond ``str.lower``, a dotless i, keeps its span)
+# tried on the lowered line's end (a line that matches only through the cases ``re.IGNORECASE``
+# folds beyond ``str.lower``, a dotless i, keeps its span); without ``re``'s parser the gate is
+# not proved: "" lets every line through
+_SPAN_GATE = vocabulary.SPAN_GATE if literals.PARSER else ("",)
 CLOSING_CALL = re.compile(_alternation(_by_language(vocabulary.CLOSING_CALLS)), re.IGNORECASE)
 SITE_VOICE = re.compile(_alternation(_by_language(vocabulary.SITE_VOICE)))
 BYLINE_LABELS = frozenset(vocabulary.BYLINE_LABELS)

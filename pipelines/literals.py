@@ -14,6 +14,11 @@ other extra cases of ``re._casefix``, and U+0130, which lowers to two characters
 first written as the one literal character each matches (``Hint.text``: a Turkish line holding
 a dotless i is tested like any other) or, where one may match two (a final sigma), send the line to
 the pattern.
+
+``re._parser`` and ``re._casefix`` are private: at import a probe checks that they read as this
+module expects (``PARSER``). When they are missing or read otherwise (a Python upgrade), no
+pattern gets a hint or a first character and every pattern runs in full: slower, the same answers
+(tests/test_literals.py runs the layer so and compares).
 """
 
 from __future__ import annotations
@@ -21,8 +26,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from re import _casefix, _parser  # the parser and case table of the ``re`` module itself
-from re import _constants as sre
+
+try:  # the parser and case table of the ``re`` module itself: private, so checked (``PARSER``)
+    import re._casefix as _casefix
+    import re._constants as sre
+    import re._parser as _parser
+except ImportError:  # a Python whose ``re`` is laid out otherwise
+    _casefix = _parser = sre = None  # type: ignore[assignment]
 
 MIN_LITERAL = 4  # shorter literals are in too many lines to be worth a test
 
@@ -70,7 +80,13 @@ def holds_any(text: str, literals: Iterable[str]) -> bool:
 
 def hint(pattern: re.Pattern, min_literal: int = MIN_LITERAL) -> Hint | None:
     """The hint of a compiled ``str`` pattern, or ``None`` when it has no literal worth a test
-    (none of ``min_literal`` characters at least)."""
+    (none of ``min_literal`` characters at least), or when ``re``'s parser is not readable."""
+    if not PARSER:
+        return None
+    return _hint(pattern, min_literal)
+
+
+def _hint(pattern: re.Pattern, min_literal: int) -> Hint | None:
     if not isinstance(pattern.pattern, str) or pattern.flags & re.LOCALE:
         return None
     need = _best(_needs(_parser.parse(pattern.pattern, pattern.flags)))
@@ -116,15 +132,16 @@ def _unodd(odd: str, chars: str) -> dict[int, str] | None:
 
 def extra_cases(char: str) -> tuple[int, ...]:
     """Characters (codes) other than its lowercase that IGNORECASE matches to a lowercase
-    character (``re._casefix``: dotless i to i, long s to s ...)."""
-    return _casefix._EXTRA_CASES.get(ord(char), ())
+    character (``re._casefix``: dotless i to i, long s to s ...); none when ``re``'s parser
+    is not readable (no hint nor first character is read then)."""
+    return _casefix._EXTRA_CASES.get(ord(char), ()) if PARSER else ()
 
 
 def _odd_characters(chars: str) -> str:
     """Characters that IGNORECASE matches to one of ``chars`` whose ``str.lower`` is not it."""
     odd = {"\u0130"}  # İ: lowers to i + combining dot
     for char in set(chars):
-        odd.update(map(chr, extra_cases(char)))
+        odd.update(map(chr, _casefix._EXTRA_CASES.get(ord(char), ())))
         if char in "σς":  # ``str.lower`` writes a final sigma by context
             odd.update("Σσς")
     return "".join(sorted(odd))
@@ -176,7 +193,12 @@ MAX_RANGE = 64  # a character class spanning more is "any character" here
 
 def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """The characters a match of ``pattern`` (a ``str`` pattern) can start with, or ``None``
-    when it can start with any, or with nothing (an empty match)."""
+    when it can start with any, or with nothing (an empty match), or when ``re``'s parser is
+    not readable."""
+    return _first_chars(pattern, flags) if PARSER else None
+
+
+def _first_chars(pattern: str, flags: int) -> frozenset[str] | None:
     chars, nullable = _first(_parser.parse(pattern, flags))
     return None if chars is None or nullable else frozenset(chars)
 
@@ -229,3 +251,28 @@ def _class_chars(items: Iterable) -> set[str] | None:
         else:  # a negation, a category, a wide range
             return None
     return found
+
+
+def _reads_patterns() -> bool:
+    """``re``'s private parser and case table read as this module expects them: a Python
+    upgrade may change them. When not, ``PARSER`` is off: no pattern gets a hint or a first
+    character, every pattern runs in full (slower, the same answers)."""
+    if _parser is None:
+        return False
+    try:
+        literal = _hint(re.compile("ab(?:cdef|cdxy)gh|xyzw"), 1)
+        folded = _hint(re.compile("class", re.IGNORECASE), 1)
+        firsts = _first_chars("(?:ab|[cd])e", 0)
+    except Exception:  # any change of the private API turns the hints off
+        return False
+    return (
+        literal is not None  # one of its literals in each match, none in a line without one
+        and all(holds_any(match, literal.literals) for match in ("abcdefgh", "abcdxygh", "xyzw"))
+        and not holds_any("abc dxyz", literal.literals)
+        and folded is not None
+        and "\u017f" in folded.odd  # long s, which IGNORECASE matches to s
+        and firsts == frozenset("acd")
+    )
+
+
+PARSER = _reads_patterns()

@@ -539,3 +539,75 @@ def test_css_selectors_compiled_once_answer_per_tree():
     cached = boilerplate._css.cache_info().currsize
     assert [node.text for node in boilerplate._select(two, long)] == ["2"]
     assert boilerplate._css.cache_info().currsize == cached
+
+
+# --------------------------------------------------------------------------- without re's parser
+
+_PLAIN_CHILD = """
+import json, re, sys
+for name in ("_parser", "_casefix", "_constants"):  # a Python whose re is laid out otherwise
+    sys.modules["re." + name] = None  # (re keeps its own references: only new imports fail)
+from pipelines import boilerplate, extract, literals
+assert not literals.PARSER and literals.hint(re.compile("newsletter")) is None
+print(json.dumps(read(json.load(sys.stdin))))
+"""
+
+
+def _read(job: dict) -> dict:
+    """What the layer reads: each concept's phrases on each line, the filter on the lines, and
+    ``extract_article`` on each page (every field)."""
+    from dataclasses import asdict
+
+    from pipelines import boilerplate, extract
+
+    phrases = {
+        concept: [found.search(line) for line in job["lines"]]
+        for concept, found in boilerplate.PHRASE.items()
+    }
+    cleaned = boilerplate.filter_paragraphs(job["lines"])
+    pages = {}
+    for name, html in job["pages"].items():
+        article = extract.extract_article(html, "https://example.com/a", min_words=0)
+        pages[name] = article and {key: str(value) for key, value in asdict(article).items()}
+    return {"phrases": phrases, "kept": cleaned.kept, "removed": cleaned.removed, "pages": pages}
+
+
+def test_without_re_parser_the_layer_reads_the_same():
+    """``re._parser`` and ``re._casefix`` are private: on a Python where they are missing (or
+    read otherwise: ``literals.PARSER`` is off), no pattern gets a hint or a first character and
+    every pattern runs in full. The layer is slower then, never broken: the same answers."""
+    import inspect
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    lines = [
+        "CLICK HERE TO GET THE FOX NEWS APP",
+        "Der BR24 Newsletter informiert Sie immer montags bis freitags über die wichtigsten News.",
+        "Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.",
+        "有料会員になると会員限定の有料記事もお読みいただけます。",
+        "Aktuelle Nachrichten aufs Handy? Hier geht es zur neuen WAZ-News-App",
+        "Bültenimize abone olun, günün öne çıkan haberleri her sabah ıncı gibi e-postanızda.",
+        "ΕΓΓΡΑΦΕΙΤΕ ΣΤΟ NEWSLETTER ΜΑΣ για να λαμβάνετε τα νέα μας.",
+        "The council voted on Tuesday to extend the library's opening hours through the winter, "
+        "after the paper reported that its 2 million subscribers had asked for it.",
+        "Share this article",
+        "Already a subscriber? Log in",
+    ]
+    pages = {
+        str(path.relative_to(root)): path.read_text(encoding="utf-8")
+        for path in sorted((root / "tests" / "sites").rglob("*.html"))
+    }
+    job = {"lines": lines, "pages": pages}
+    script = inspect.getsource(_read).replace("def _read(", "def read(") + _PLAIN_CHILD
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=json.dumps(job), cwd=root,
+        capture_output=True, text=True, check=False, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    plain = json.loads(done.stdout)
+    assert plain == json.loads(json.dumps(_read(job)))
+    assert any(any(found) for found in plain["phrases"].values())  # the lines do hold phrases
+    assert plain["removed"] and any(plain["pages"].values())
