@@ -324,6 +324,67 @@ def test_one_attribute_reads_what_the_plain_walk_reads(value, name):
     assert boilerplate.markup_concept(node) == _plain_attr_concept(joined), joined
 
 
+_WALK_TAG = st.sampled_from(["div", "p", "form", "ul", "span", "a", "h1", "section", "li"])
+_WALK_ATTRS = st.dictionaries(
+    st.sampled_from(["class", "id", "role", "aria-label", "data-x", "href"]), _ATTR, max_size=3
+)
+_WALK_HREF = st.sampled_from(["", "/", "/Subscribe/now", "/abo", "/news/x", "/\u017fignup", "x"])
+
+
+@st.composite
+def _walk_page(draw) -> str:
+    """A page of nested elements: a class alone (empty too), several attributes, none; links
+    with and without promo hrefs; forms with an e-mail field."""
+    parts = []
+    for _ in range(draw(st.integers(0, 12))):
+        tag = draw(_WALK_TAG)
+        attrs = draw(_WALK_ATTRS)
+        if tag == "a" and draw(st.booleans()):
+            attrs["href"] = draw(_WALK_HREF)
+        inner = "<input type='email'>" if tag == "form" and draw(st.booleans()) else "x"
+        attributes = "".join(f' {name}="{value}"' for name, value in attrs.items())
+        nest = draw(st.integers(0, len(parts)))  # wrap the last ones: nesting
+        body = "".join(parts[nest:]) + inner
+        parts[nest:] = [f"<{tag}{attributes}>{body}</{tag}>"]
+    return f"<html><body>{''.join(parts)}<p>end</p></body></html>"
+
+
+@settings(max_examples=200, deadline=None)
+@given(page=_walk_page())
+def test_the_candidate_walk_reads_what_the_plain_walk_reads(page):
+    """``_candidates`` reads a class alone and an ASCII href inline: the same headlines,
+    candidates (with their concept) and promo links, in document order, as ``markup_concept``,
+    the e-mail form test and ``promo_link`` on every element."""
+    tree = lxml_html.document_fromstring(page)
+    headlines, marked, anchors = [], [], []
+    for node in tree.iter():
+        if node.tag == "h1":
+            headlines.append(node)
+        elif node.tag == "a":
+            if boilerplate.promo_link(node.get("href", "")):
+                anchors.append(node)
+        elif node.tag in boilerplate.PRUNE_TAGS:
+            concept = boilerplate.markup_concept(node)
+            if concept is None and node.tag == "form" and node.xpath(".//input[@type='email']"):
+                concept = "newsletter"
+            if concept:
+                marked.append((node, concept))
+    assert boilerplate._candidates(tree) == (headlines, marked, anchors), page
+
+
+def test_text_read_by_one_xpath_is_text_content():
+    """The prune reads an element's text with ``_STRING``, the XPath ``text_content()`` runs:
+    the same string (comments and processing instructions left out, tails of descendants in)."""
+    page = lxml_html.document_fromstring(
+        "<html><body><div class='promo'>Get <b>our</b> app<!-- note -->now<?pi x?>"
+        "<p>Sign <a href='/subscribe'>up</a> today</p>tail<script>var a = '<b>';</script>"
+        "<ul><li>one</li><li></li><li> \u4e2d\u6587 </li></ul></div>after</body></html>"
+    )
+    for node in page.iter(etree.Element):
+        assert boilerplate._STRING(node) == node.text_content(), node.tag
+        assert type(boilerplate._STRING(node)) is str
+
+
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_promo_link_agrees_with_its_case_insensitive_pattern(data):
