@@ -200,7 +200,7 @@ def article_of(
     dates = metadata.page_dates(tree, objects, zone)
     gate = boilerplate.paywall_markup(tree, objects)
     story = boilerplate.article_body(objects)
-    pruned = boilerplate.prune_tree(tree, rules, protect=gate.gated, story=story)
+    pruned = boilerplate.prune_tree(tree, rules, protect=gate.gated, story=story, walk=gate.walk)
     links = link_texts(tree)
     body = main_text(tree, url)
     if body is None:

@@ -166,6 +166,24 @@ def test_markup_prune_takes_the_gated_elements_as_matched() -> None:
         assert "Members read on." in tree.text_content()
 
 
+def test_markup_prune_takes_the_gate_walk_as_its_own() -> None:
+    """``Gate.walk``: ``paywall_markup`` walks the page once for the prune too (its microdata
+    read on the way); ``prune_tree(walk=...)`` removes what its own walk would."""
+    head = '<meta itemprop="isAccessibleForFree" content="false">'
+    body = (
+        "<h1>Title</h1>" + paragraphs("en") + PROMO_MARKUP["en"]
+        + '<div class="x"><a href="/Subscribe/now">Join</a></div>'
+        + '<link itemprop="isAccessibleForFree" href="https://schema.org/False">'
+    )
+    tree = lxml_html.fromstring(page(body, head=head))
+    gate = paywall_markup(tree)
+    assert gate.paywalled is True and len(gate.walk.microdata) == 2  # not free
+    walked = prune_tree(tree, walk=gate.walk)
+    alone = prune_tree(lxml_html.fromstring(page(body, head=head)))
+    assert walked.removed == alone.removed and len(walked.removed) == 2
+    assert gate == paywall_markup(lxml_html.fromstring(page(body, head=head)))
+
+
 def test_markup_prune_reports_what_it_removed() -> None:
     tree = lxml_html.fromstring(page(paragraphs("en") + PROMO_MARKUP["en"]))
     pruned = prune_tree(tree)

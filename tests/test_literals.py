@@ -324,9 +324,11 @@ def test_one_attribute_reads_what_the_plain_walk_reads(value, name):
     assert boilerplate.markup_concept(node) == _plain_attr_concept(joined), joined
 
 
-_WALK_TAG = st.sampled_from(["div", "p", "form", "ul", "span", "a", "h1", "section", "li"])
+_WALK_TAG = st.sampled_from(["div", "p", "form", "ul", "span", "a", "h1", "section", "meta"])
 _WALK_ATTRS = st.dictionaries(
-    st.sampled_from(["class", "id", "role", "aria-label", "data-x", "href"]), _ATTR, max_size=3
+    st.sampled_from(["class", "id", "role", "aria-label", "data-x", "href", "itemprop"]),
+    st.one_of(_ATTR, st.just("isAccessibleForFree")),
+    max_size=3,
 )
 _WALK_HREF = st.sampled_from(["", "/", "/Subscribe/now", "/abo", "/news/x", "/\u017fignup", "x"])
 
@@ -353,12 +355,15 @@ def _walk_page(draw) -> str:
 @given(page=_walk_page())
 def test_the_candidate_walk_reads_what_the_plain_walk_reads(page):
     """``_candidates`` reads a class alone and an ASCII href inline: the same headlines,
-    candidates (with their concept) and promo links, in document order, as ``markup_concept``,
-    the e-mail form test and ``promo_link`` on every element."""
+    candidates (with their concept), promo links and paywall microdata, in document order, as
+    ``markup_concept``, the e-mail form test, ``promo_link`` and the itemprop on every element."""
     tree = lxml_html.document_fromstring(page)
-    headlines, marked, anchors = [], [], []
+    headlines, marked, anchors, microdata = [], [], [], []
     for node in tree.iter():
-        if node.tag == "h1":
+        if node.tag in ("meta", "link"):
+            if node.get("itemprop") == "isAccessibleForFree":
+                microdata.append(node)
+        elif node.tag == "h1":
             headlines.append(node)
         elif node.tag == "a":
             if boilerplate.promo_link(node.get("href", "")):
@@ -369,7 +374,7 @@ def test_the_candidate_walk_reads_what_the_plain_walk_reads(page):
                 concept = "newsletter"
             if concept:
                 marked.append((node, concept))
-    assert boilerplate._candidates(tree) == (headlines, marked, anchors), page
+    assert boilerplate._candidates(tree) == (headlines, marked, anchors, microdata), page
 
 
 def test_text_read_by_one_xpath_is_text_content():
