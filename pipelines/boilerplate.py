@@ -833,7 +833,7 @@ class _Evidence:
             found = tokens(text)
             if len(found) >= STORY_MIN_WORDS:
                 story = self.story
-                inside = sum(token in story for token in found)
+                inside = sum(map(story.__contains__, found))  # in C: no frame a token
                 if inside >= STORY_SHARE * len(found) and not _promo_wording(text):
                     return True
         return False
