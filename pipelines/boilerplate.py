@@ -66,7 +66,8 @@ class Phrases:
     """
 
     __slots__ = (
-        "anchored", "by_first", "by_literal", "floating", "fold", "hint", "unhinted", "unknown"
+        "anchored", "by_first", "by_literal", "by_rest", "by_two", "floating", "fold", "hint",
+        "unhinted", "unknown",
     )
 
     def __init__(self, fragments: list[str], flags: int) -> None:
@@ -75,6 +76,7 @@ class Phrases:
         self.fold = bool(flags & re.IGNORECASE)
         self.anchored = re.compile(_alternation(starts), flags) if starts else None
         self.by_first, self.unknown = _by_first(starts, flags, self.fold)
+        self.by_two, self.by_rest = _by_two(starts, flags, self.fold)
         self.floating = re.compile(_alternation(rest), flags) if rest else None
         needing: dict[str, list[str]] = {}  # literal: the patterns whose every match holds it
         hints: list[literals.Hint] = []
@@ -110,8 +112,15 @@ class Phrases:
     def search(self, line: str, lowered: str | None = None) -> bool:
         """``lowered``: ``_lowered(line)``, read once by a caller that tries many concepts."""
         if self.anchored is not None:
-            first = line[:1]
-            anchored = self.by_first.get(first.lower() if self.fold else first, self.unknown)
+            head = line[:2]
+            if len(head) == 2 and head.isascii():  # most lines: by their first two characters
+                key = head.lower() if self.fold else head
+                anchored = self.by_two.get(key)
+                if anchored is None:
+                    anchored = self.by_rest.get(key[0])
+            else:
+                first = line[:1]
+                anchored = self.by_first.get(first.lower() if self.fold else first, self.unknown)
             if anchored is not None and anchored.match(line):
                 return True
         hint = self.hint
@@ -156,6 +165,56 @@ def _by_first(
     table[""] = re.compile(_alternation(starts), flags)  # an empty line
     unknown = tuple(f for f, found in zip(starts, classes, strict=True) if found is None)
     return table, re.compile(_alternation(unknown), flags) if unknown else None
+
+
+def _by_two(
+    starts: list[str], flags: int, fold: bool
+) -> tuple[dict[str, re.Pattern], dict[str, re.Pattern]]:
+    """The anchored patterns (in their order) a line starting with two ASCII characters may
+    match: by those two (lowered when case-insensitive), the patterns that can start with them
+    (``literals.prefixes``, each character as ``re`` compares it: ``_first_keys``) and those whose
+    first two are not known but whose first character may be the line's; for two characters
+    not in the table, the latter alone, by the first character (``by_rest``)."""
+    twos: list[set[str] | None] = []
+    for fragment in starts:
+        found = literals.prefixes(fragment, flags)
+        twos.append(None if found is None else {
+            first + second
+            for text in found
+            for first in _first_keys(text[0], fold)
+            for second in _first_keys(text[1], fold)
+            if (first + second).isascii()
+        })
+    firsts = [literals.first_chars(fragment, flags) for fragment in starts]
+    classes = [
+        None if chars is None else re.compile(f"[{re.escape(''.join(sorted(chars)))}]", flags)
+        for chars in firsts
+    ]
+    compiled: dict[tuple[str, ...], re.Pattern] = {}
+
+    def alternation(chosen: tuple[str, ...]) -> re.Pattern:
+        if chosen not in compiled:
+            compiled[chosen] = re.compile(_alternation(chosen), flags)
+        return compiled[chosen]
+
+    def unread(first: str) -> list[str]:  # the patterns whose first two are not known
+        return [
+            fragment
+            for fragment, two, found in zip(starts, twos, classes, strict=True)
+            if two is None and (found is None or found.match(first))
+        ]
+
+    by_two: dict[str, re.Pattern] = {}
+    for key in sorted(set().union(*(two for two in twos if two is not None))):
+        chosen = [f for f, two in zip(starts, twos, strict=True) if two is not None and key in two]
+        rest = set(unread(key[0]))
+        by_two[key] = alternation(tuple(f for f in starts if f in rest or f in chosen))
+    by_rest = {
+        chr(code): alternation(tuple(chosen))
+        for code in range(128)
+        if (chosen := unread(chr(code)))
+    }
+    return by_two, by_rest
 
 
 def _first_keys(chars: Iterable[str], fold: bool) -> set[str]:
