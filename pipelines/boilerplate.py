@@ -319,6 +319,16 @@ _ASCII_SPACE = str.maketrans({chr(c): " " for c in range(128) if not _WORD.match
 # ``\w`` does not match, is a space): as bytes, translated in C (``_latin_words``)
 _LATIN_SPACE = bytes(c if _WORD.match(chr(c)) else 0x20 for c in range(256))
 _PUNCTUATION = "\u2019\u2018\u201c\u201d\u201e\u201a\u2013\u2014\u2026"  # quotes, dashes, ...
+# a line's key from its Latin-1 bytes in one translation: each character casefolded, then to a
+# space where ``\w`` does not match it; but for the two that casefold out of one Latin-1
+# character (sharp s to "ss", micro sign to Greek mu), left as they are: their lines take the
+# casefold (``_line_key``)
+_UNFOLDED = (b"\xdf", b"\xb5")
+_LATIN_KEY = bytes(
+    _LATIN_SPACE[ord(folded)] if len(folded := chr(code).casefold()) == 1 and ord(folded) < 256
+    else code
+    for code in range(256)
+)
 # scripts written without spaces between words: Thai, Lao, Burmese, Khmer; kana, Han, half-width
 _SEA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
@@ -906,6 +916,17 @@ def _line_key(line: str) -> tuple[tuple[str, ...], int]:
     whose key reads as Latin-1 is spaced, not searched for them."""
     if line.isascii():  # casefold is lower there
         key = tuple(line.lower().translate(_ASCII_SPACE).split())
+        return key, len(key)
+    text = line
+    for char in _PUNCTUATION:  # casefold leaves them as they are
+        if char in text:
+            text = text.replace(char, " ")
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:  # maybe Latin-1 once casefolded (Ÿ, the Kelvin sign ...)
+        raw = None
+    if raw is not None and _UNFOLDED[0] not in raw and _UNFOLDED[1] not in raw:
+        key = tuple(raw.translate(_LATIN_KEY).decode("latin-1").split())
         return key, len(key)
     folded = line.casefold()
     latin = _latin_words(folded)
