@@ -914,8 +914,8 @@ def _line_key(line: str) -> tuple[tuple[str, ...], int]:
     """A line's key (its casefolded ``\\w+`` tokens) and its ``words``: the key's length but in
     the scripts written without spaces. Their characters casefold to none of Latin-1: a line
     whose key reads as Latin-1 is spaced, not searched for them."""
-    if line.isascii():  # casefold is lower there
-        key = tuple(line.lower().translate(_ASCII_SPACE).split())
+    if line.isascii():  # casefold is lower there: as bytes, in one translation
+        key = tuple(line.encode().translate(_LATIN_KEY).decode().split())
         return key, len(key)
     text = line
     for char in _PUNCTUATION:  # casefold leaves them as they are
