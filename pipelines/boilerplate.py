@@ -918,20 +918,19 @@ def _line_key(line: str) -> tuple[tuple[str, ...], int]:
         key = tuple(line.encode().translate(_LATIN_KEY).decode().split())
         return key, len(key)
     text = line
-    for char in _PUNCTUATION:  # casefold leaves them as they are
+    for char in _PUNCTUATION:  # casefold leaves them as they are; they are not ``\w``
         if char in text:
             text = text.replace(char, " ")
-    try:
-        raw = text.encode("latin-1")
-    except UnicodeEncodeError:  # maybe Latin-1 once casefolded (Ÿ, the Kelvin sign ...)
-        raw = None
-    if raw is not None and _UNFOLDED[0] not in raw and _UNFOLDED[1] not in raw:
+    # as many bytes as characters: all of them Latin-1 (no exception raised for the others)
+    raw = text.encode("latin-1", "ignore")
+    if len(raw) == len(text) and _UNFOLDED[0] not in raw and _UNFOLDED[1] not in raw:
         key = tuple(raw.translate(_LATIN_KEY).decode("latin-1").split())
         return key, len(key)
-    folded = line.casefold()
-    latin = _latin_words(folded)
-    if latin is not None:
-        return tuple(latin), len(latin)
+    folded = text.casefold()  # maybe Latin-1 now (Ÿ, the Kelvin sign, sharp s ...)
+    raw = folded.encode("latin-1", "ignore")
+    if len(raw) == len(folded):
+        key = tuple(raw.translate(_LATIN_SPACE).decode("latin-1").split())
+        return key, len(key)
     key = tuple(_WORD.findall(folded))
     return key, len(key) if _spaced(line) else words(line)
 
