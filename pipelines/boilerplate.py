@@ -98,6 +98,11 @@ class Phrases:
             inner = next((held for held in needing if held != literal and held in literal), None)
             if inner is not None:
                 needing[inner].extend(needing.pop(literal))
+        # literals that share a run of ``SHARED_LITERAL`` characters or more go under it
+        while (shared := _shared(list(needing))) is not None:
+            under = needing.setdefault(shared, [])
+            for literal in [held for held in needing if held != shared and shared in held]:
+                under.extend(needing.pop(literal))
         self.by_literal = {
             literal: re.compile(_alternation(dict.fromkeys(patterns)), flags)
             for literal, patterns in sorted(needing.items())
@@ -135,6 +140,26 @@ class Phrases:
                             return True
                     break
         return self.unhinted is not None and self.unhinted.search(line) is not None
+
+
+SHARED_LITERAL = 5  # characters: a run shared by two literals or more replaces them
+
+
+def _shared(found: list[str]) -> str | None:
+    """The longest run of ``SHARED_LITERAL`` characters or more that two of ``found`` hold, the
+    one held by most first, neither starting nor ending with a space (" for ", " your " are
+    in too many lines); ``None`` when they share none."""
+    counts: dict[str, int] = {}
+    for literal in found:
+        runs = {
+            literal[start:end]
+            for start in range(len(literal))
+            for end in range(start + SHARED_LITERAL, len(literal) + 1)
+        }
+        for run in runs:
+            counts[run] = counts.get(run, 0) + 1
+    shared = [run for run, count in counts.items() if count > 1 and run.strip() == run]
+    return max(shared, key=lambda run: (counts[run], len(run), run), default=None)
 
 
 def _by_first(

@@ -339,6 +339,46 @@ def test_the_two_character_table_tries_every_pattern_a_key_may_start():
             assert found.pattern == boilerplate._alternation(expected), key
 
 
+def test_literals_sharing_a_run_go_under_it():
+    assert boilerplate._shared(["affiliate link", "d'affiliation", "newsletter"]) == "affiliat"
+    assert boilerplate._shared(["tell your friends", "to your inbox"]) is None  # " your "
+    assert boilerplate._shared(["inbox", "share"]) is None
+
+
+def _floating(concepts) -> list[str]:
+    return [
+        fragment
+        for concept in concepts
+        for fragment in boilerplate._by_language(vocabulary.PHRASES[concept])
+        if not fragment.startswith("^")
+    ]
+
+
+@pytest.mark.parametrize(("phrases", "fragments", "flags"), [
+    (boilerplate._ANY_CALL, _floating(boilerplate.CALLS), re.IGNORECASE),
+    (boilerplate._SCREEN, _floating(boilerplate.SCREENED), re.IGNORECASE),
+    *(
+        (phrases, _floating([concept]), phrases.floating.flags & re.IGNORECASE)
+        for concept, phrases in boilerplate.PHRASE.items()
+        if phrases.floating is not None
+    ),
+])
+def test_every_floating_pattern_is_under_a_literal_all_its_literals_hold(
+    phrases, fragments, flags
+):
+    """Each hinted pattern is tried under a literal that each of its own literals (one of them
+    in every line it matches) holds: the literal itself, one it holds, or a run it shares."""
+    for fragment in fragments:
+        found = hint(re.compile(fragment, flags)) or hint(re.compile(fragment, flags), 1)
+        if found is None:
+            continue
+        under = [
+            literal for literal, pattern in phrases.by_literal.items()
+            if f"(?:{fragment})" in pattern.pattern
+        ]
+        assert all(any(literal in own for literal in under) for own in found.literals), fragment
+
+
 def _patterns(concepts) -> list[tuple[str, object]]:
     return [
         (concept, pattern)
