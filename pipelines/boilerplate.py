@@ -67,7 +67,8 @@ class Phrases:
     """
 
     __slots__ = (
-        "anchored", "by_first", "by_literal", "floating", "fold", "hint", "unhinted", "unknown"
+        "anchored", "by_first", "by_literal", "by_rest", "by_two", "floating", "fold", "hint",
+        "unhinted", "unknown",
     )
 
     def __init__(self, fragments: list[str], flags: int) -> None:
@@ -76,6 +77,7 @@ class Phrases:
         self.fold = bool(flags & re.IGNORECASE)
         self.anchored = re.compile(_alternation(starts), flags) if starts else None
         self.by_first, self.unknown = _by_first(starts, flags, self.fold)
+        self.by_two, self.by_rest = _by_two(starts, flags, self.fold)
         self.floating = re.compile(_alternation(rest), flags) if rest else None
         needing: dict[str, list[str]] = {}  # literal: the patterns whose every match holds it
         hints: list[literals.Hint] = []
@@ -97,6 +99,11 @@ class Phrases:
             inner = next((held for held in needing if held != literal and held in literal), None)
             if inner is not None:
                 needing[inner].extend(needing.pop(literal))
+        # literals that share a run of ``SHARED_LITERAL`` characters or more go under it
+        while (shared := _shared(list(needing))) is not None:
+            under = needing.setdefault(shared, [])
+            for literal in [held for held in needing if held != shared and shared in held]:
+                under.extend(needing.pop(literal))
         self.by_literal = {
             literal: re.compile(_alternation(dict.fromkeys(patterns)), flags)
             for literal, patterns in sorted(needing.items())
@@ -111,8 +118,15 @@ class Phrases:
     def search(self, line: str, lowered: str | None = None) -> bool:
         """``lowered``: ``_lowered(line)``, read once by a caller that tries many concepts."""
         if self.anchored is not None:
-            first = line[:1]
-            anchored = self.by_first.get(first.lower() if self.fold else first, self.unknown)
+            head = line[:2]
+            if len(head) == 2 and head.isascii():  # most lines: by their first two characters
+                key = head.lower() if self.fold else head
+                anchored = self.by_two.get(key)
+                if anchored is None:
+                    anchored = self.by_rest.get(key[0])
+            else:
+                first = line[:1]
+                anchored = self.by_first.get(first.lower() if self.fold else first, self.unknown)
             if anchored is not None and anchored.match(line):
                 return True
         hint = self.hint
@@ -120,11 +134,33 @@ class Phrases:
             text = lowered if lowered is not None and hint.fold else hint.text(line)
             if text is None:  # an odd character that may match two literal characters
                 return self.floating.search(line) is not None
-            if literals.holds_any(text, hint.literals):
-                for literal, patterns in self.by_literal.items():
-                    if literal in text and patterns.search(line):
-                        return True
+            for found in hint.literals:  # ``literals.holds_any``, inline: one call less a line
+                if found in text:
+                    for literal, patterns in self.by_literal.items():
+                        if literal in text and patterns.search(line):
+                            return True
+                    break
         return self.unhinted is not None and self.unhinted.search(line) is not None
+
+
+SHARED_LITERAL = 5  # characters: a run shared by two literals or more replaces them
+
+
+def _shared(found: list[str]) -> str | None:
+    """The longest run of ``SHARED_LITERAL`` characters or more that two of ``found`` hold, the
+    one held by most first, neither starting nor ending with a space (" for ", " your " are
+    in too many lines); ``None`` when they share none."""
+    counts: dict[str, int] = {}
+    for literal in found:
+        runs = {
+            literal[start:end]
+            for start in range(len(literal))
+            for end in range(start + SHARED_LITERAL, len(literal) + 1)
+        }
+        for run in runs:
+            counts[run] = counts.get(run, 0) + 1
+    shared = [run for run, count in counts.items() if count > 1 and run.strip() == run]
+    return max(shared, key=lambda run: (counts[run], len(run), run), default=None)
 
 
 def _by_first(
@@ -157,6 +193,56 @@ def _by_first(
     table[""] = re.compile(_alternation(starts), flags)  # an empty line
     unknown = tuple(f for f, found in zip(starts, classes, strict=True) if found is None)
     return table, re.compile(_alternation(unknown), flags) if unknown else None
+
+
+def _by_two(
+    starts: list[str], flags: int, fold: bool
+) -> tuple[dict[str, re.Pattern], dict[str, re.Pattern]]:
+    """The anchored patterns (in their order) a line starting with two ASCII characters may
+    match: by those two (lowered when case-insensitive), the patterns that can start with them
+    (``literals.prefixes``, each character as ``re`` compares it: ``_first_keys``) and those whose
+    first two are not known but whose first character may be the line's; for two characters
+    not in the table, the latter alone, by the first character (``by_rest``)."""
+    twos: list[set[str] | None] = []
+    for fragment in starts:
+        found = literals.prefixes(fragment, flags)
+        twos.append(None if found is None else {
+            first + second
+            for text in found
+            for first in _first_keys(text[0], fold)
+            for second in _first_keys(text[1], fold)
+            if (first + second).isascii()
+        })
+    firsts = [literals.first_chars(fragment, flags) for fragment in starts]
+    classes = [
+        None if chars is None else re.compile(f"[{re.escape(''.join(sorted(chars)))}]", flags)
+        for chars in firsts
+    ]
+    compiled: dict[tuple[str, ...], re.Pattern] = {}
+
+    def alternation(chosen: tuple[str, ...]) -> re.Pattern:
+        if chosen not in compiled:
+            compiled[chosen] = re.compile(_alternation(chosen), flags)
+        return compiled[chosen]
+
+    def unread(first: str) -> list[str]:  # the patterns whose first two are not known
+        return [
+            fragment
+            for fragment, two, found in zip(starts, twos, classes, strict=True)
+            if two is None and (found is None or found.match(first))
+        ]
+
+    by_two: dict[str, re.Pattern] = {}
+    for key in sorted(set().union(*(two for two in twos if two is not None))):
+        chosen = [f for f, two in zip(starts, twos, strict=True) if two is not None and key in two]
+        rest = set(unread(key[0]))
+        by_two[key] = alternation(tuple(f for f in starts if f in rest or f in chosen))
+    by_rest = {
+        chr(code): alternation(tuple(chosen))
+        for code in range(128)
+        if (chosen := unread(chr(code)))
+    }
+    return by_two, by_rest
 
 
 def _first_keys(chars: Iterable[str], fold: bool) -> set[str]:
@@ -261,6 +347,16 @@ _ASCII_SPACE = str.maketrans({chr(c): " " for c in range(128) if not _WORD.match
 # ``\w`` does not match, is a space): as bytes, translated in C (``_latin_words``)
 _LATIN_SPACE = bytes(c if _WORD.match(chr(c)) else 0x20 for c in range(256))
 _PUNCTUATION = "\u2019\u2018\u201c\u201d\u201e\u201a\u2013\u2014\u2026"  # quotes, dashes, ...
+# a line's key from its Latin-1 bytes in one translation: each character casefolded, then to a
+# space where ``\w`` does not match it; but for the two that casefold out of one Latin-1
+# character (sharp s to "ss", micro sign to Greek mu), left as they are: their lines take the
+# casefold (``_line_key``)
+_UNFOLDED = (b"\xdf", b"\xb5")
+_LATIN_KEY = bytes(
+    _LATIN_SPACE[ord(folded)] if len(folded := chr(code).casefold()) == 1 and ord(folded) < 256
+    else code
+    for code in range(256)
+)
 # scripts written without spaces between words: Thai, Lao, Burmese, Khmer; kana, Han, half-width
 _SEA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
@@ -889,13 +985,23 @@ def _line_key(line: str) -> tuple[tuple[str, ...], int]:
     """A line's key (its casefolded ``\\w+`` tokens) and its ``words``: the key's length but in
     the scripts written without spaces. Their characters casefold to none of Latin-1: a line
     whose key reads as Latin-1 is spaced, not searched for them."""
-    if line.isascii():  # casefold is lower there
-        key = tuple(line.lower().translate(_ASCII_SPACE).split())
+    if line.isascii():  # casefold is lower there: as bytes, in one translation
+        key = tuple(line.encode().translate(_LATIN_KEY).decode().split())
         return key, len(key)
-    folded = line.casefold()
-    latin = _latin_words(folded)
-    if latin is not None:
-        return tuple(latin), len(latin)
+    text = line
+    for char in _PUNCTUATION:  # casefold leaves them as they are; they are not ``\w``
+        if char in text:
+            text = text.replace(char, " ")
+    # as many bytes as characters: all of them Latin-1 (no exception raised for the others)
+    raw = text.encode("latin-1", "ignore")
+    if len(raw) == len(text) and _UNFOLDED[0] not in raw and _UNFOLDED[1] not in raw:
+        key = tuple(raw.translate(_LATIN_KEY).decode("latin-1").split())
+        return key, len(key)
+    folded = text.casefold()  # maybe Latin-1 now (Ÿ, the Kelvin sign, sharp s ...)
+    raw = folded.encode("latin-1", "ignore")
+    if len(raw) == len(folded):
+        key = tuple(raw.translate(_LATIN_SPACE).decode("latin-1").split())
+        return key, len(key)
     key = tuple(_WORD.findall(folded))
     return key, len(key) if _spaced(line) else words(line)
 

@@ -253,6 +253,73 @@ def _class_chars(items: Iterable) -> set[str] | None:
     return found
 
 
+MAX_PREFIXES = 4096  # more first strings than this: not known
+
+
+def prefixes(pattern: str, flags: int = 0, size: int = 2) -> frozenset[str] | None:
+    """The strings of ``size`` characters a match of ``pattern`` (a ``str`` pattern) can start
+    with, as written in the pattern (no case folding), or ``None`` when not known: a match may
+    be shorter, a part may take any character (a category, a wide class, a look-around), there
+    are too many, or ``re``'s parser is not readable."""
+    if not PARSER:
+        return None
+    found = _prefixes(_parser.parse(pattern, flags), size)
+    if found is None or any(len(text) < size for text in found):
+        return None
+    return frozenset(found)
+
+
+def _prefixes(items: Iterable, size: int) -> set[str] | None:
+    """The strings a match of a parsed sequence starts with, cut at ``size`` characters: each
+    either ``size`` long or a whole (shorter) match; ``None``: not known."""
+    found = {""}
+    for op, av in items:
+        part = _part_prefixes(op, av, size)
+        if part is None:
+            return None
+        found = {text for text in found if len(text) == size} | {
+            (text + more)[:size] for text in found if len(text) < size for more in part
+        }
+        if len(found) > MAX_PREFIXES:
+            return None
+        if all(len(text) == size for text in found):
+            break
+    return found
+
+
+def _part_prefixes(op: object, av: object, size: int) -> set[str] | None:
+    if op is sre.LITERAL:
+        return {chr(av)}
+    if op is sre.AT:  # ^, $, \b take no characters (what they refuse is left to the pattern)
+        return {""}
+    if op is sre.IN:
+        return _class_chars(av)
+    if op is sre.SUBPATTERN and not av[1] and not av[2]:
+        return _prefixes(av[3], size)
+    if op is sre.BRANCH:
+        found: set[str] = set()
+        for branch in av[1]:
+            part = _prefixes(branch, size)
+            if part is None:
+                return None
+            found |= part
+        return found
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        low, high, item = av
+        once = _prefixes(item, size)
+        if once is None or "" in once:  # an item that may take nothing: not read
+            return None
+        # each pass takes a character at least: passes beyond ``size`` add none to a prefix
+        found = set()
+        for passes in range(min(low, size), min(high, size) + 1):
+            part = _prefixes([pair for _ in range(passes) for pair in item], size)
+            if part is None:
+                return None
+            found |= part
+        return found
+    return None
+
+
 def _reads_patterns() -> bool:
     """``re``'s private parser and case table read as this module expects them: a Python
     upgrade may change them. When not, ``PARSER`` is off: no pattern gets a hint or a first

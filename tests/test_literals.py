@@ -12,7 +12,15 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from pipelines import boilerplate, vocabulary
-from pipelines.literals import MIN_LITERAL, _best, _needs, first_chars, hint, holds_any
+from pipelines.literals import (
+    MIN_LITERAL,
+    _best,
+    _needs,
+    first_chars,
+    hint,
+    holds_any,
+    prefixes,
+)
 from pipelines.literals import _parser as parser
 
 FLOATING = {
@@ -154,6 +162,51 @@ def test_first_characters_of_a_pattern(pattern, expected):
     assert (None if found is None else set(found)) == expected
 
 
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"subscribe\b", {"su"}),
+    (r"(?:jetzt )?abonnieren", {"je", "ab"}),
+    (r"\W*\d+ min read", None),  # a category: any character
+    (r"[a-c]x|dy", {"ax", "bx", "cx", "dy"}),
+    (r"[a-c]x|d", None),  # "d": a match of one character
+    (r"a{0,3}bc", {"aa", "ab", "bc"}),
+    (r"(?:ab)+c", {"ab"}),
+    (r"(?:a|)b", None),  # a repeat or branch that may take nothing before a shorter match
+    (r"\bsign up", {"si"}),
+    (r"x\w", None),
+])
+def test_first_two_characters_of_a_pattern(pattern, expected):
+    found = prefixes(pattern)
+    assert (None if found is None else set(found)) == expected
+
+
+@pytest.mark.parametrize(("pattern", "flags"), [
+    (r"a{0,3}b[bc]", 0), (r"(?:ab|c)+d", 0), (r"(?:a?b){2}c", 0), (r"\ba(?:bc|d)+", 0),
+    (r"(?:k|s)i", re.IGNORECASE), (r"[a-c]{2,}|cab", re.IGNORECASE),
+])
+def test_every_match_starts_with_one_of_its_first_two_characters(pattern, flags):
+    """Every string of a small alphabet, in every case and with the characters IGNORECASE folds
+    beyond ``str.lower``: a match of two characters or more starts with what ``prefixes`` and
+    the table's keys (``_first_keys``) say."""
+    import itertools
+
+    found = prefixes(pattern, flags)
+    assert found is not None
+    keys = {
+        first + second
+        for text in found
+        for first in boilerplate._first_keys(text[0], bool(flags))
+        for second in boilerplate._first_keys(text[1], bool(flags))
+    }
+    compiled = re.compile(pattern, flags)
+    alphabet = "abcdkisABCDKIS\u017f\u212a\u0131"
+    for size in range(2, 6):
+        for text in map("".join, itertools.product(alphabet, repeat=size)):
+            match = compiled.match(text)
+            if match and len(match.group()) >= 2:
+                key = text[:2].lower() if flags else text[:2]
+                assert key in keys, (pattern, text)
+
+
 @pytest.mark.parametrize("concept", sorted(ANCHORED))
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
@@ -168,6 +221,8 @@ def test_anchored_patterns_are_tried_on_every_line_they_match(concept, data):
     for odd in "\u017f\u212a\u0130":  # long s, Kelvin, dotted I
         if pattern.match(odd + line[1:]):
             assert boilerplate.PHRASE[concept].search(odd + line[1:]), (concept, odd, line)
+        if pattern.match(line[:1] + odd + line[2:]):  # the second character, of the two read
+            assert boilerplate.PHRASE[concept].search(line[:1] + odd + line[2:]), (concept, odd)
 
 
 def _starts(concepts) -> list[str]:
@@ -225,6 +280,103 @@ def test_the_first_character_table_tries_every_pattern_a_line_may_start_with():
                 if found is None or char == "" or found.fullmatch(char)
             ]
             assert (found.pattern if found else "") == boilerplate._alternation(expected), char
+
+
+@pytest.mark.parametrize("index", range(len(_ALL_STARTS)))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_two_character_table_reads_what_the_whole_alternation_reads(index, data):
+    """A line tried by its first two characters (``by_two``, ``by_rest``) is taken exactly
+    when the whole anchored alternation or the floating one takes it: lines drawn from each
+    anchored pattern, in every case, with odd characters in their first two places."""
+    phrases, starts, flags = _ALL_STARTS[index]
+    start = data.draw(st.sampled_from(starts))
+    line = data.draw(st.from_regex(re.compile(start, flags), fullmatch=True)) + data.draw(_NOISE)
+    line = data.draw(st.sampled_from([line, line.upper(), line.title(), line.swapcase()]))
+    odd = data.draw(st.sampled_from(["", "\u017f", "\u212a", "\u0130", "\u0131", "K", "s"]))
+    place = data.draw(st.integers(0, 1))
+    if odd:
+        line = line[:place] + odd + line[place + 1:]
+    plain = phrases.anchored.match(line) or (phrases.floating and phrases.floating.search(line))
+    assert phrases.search(line) == bool(plain), (start, line)
+
+
+def test_the_two_character_table_tries_every_pattern_a_key_may_start():
+    """For every two ASCII characters, the anchored patterns tried are those that can start
+    with them (each of a pattern's first two characters as ``re`` matches it, read character by
+    character) and those whose first two are not read, in their order."""
+    ascii_ = [chr(code) for code in range(128)]
+
+    def matching(char: str, flags: int) -> set[str]:  # the ASCII characters ``re`` matches to it
+        return {x for x in ascii_ if re.fullmatch(re.escape(char), x, flags)}
+
+    for phrases, starts, flags in _ALL_STARTS:
+        fold = str.lower if phrases.fold else str
+        keys = []  # per pattern: the (lowered) two characters it may start with, or None
+        for start in starts:
+            two = prefixes(start, flags)
+            keys.append(None if two is None else {
+                fold(x + y)
+                for text in two for x in matching(text[0], flags) for y in matching(text[1], flags)
+            })
+        unread = {}
+        for first in ascii_:
+            unread[first] = [
+                start for start, two in zip(starts, keys, strict=True)
+                if two is None and (
+                    (chars := first_chars(start, flags)) is None
+                    or any(re.fullmatch(re.escape(c), first, flags) for c in chars)
+                )
+            ]
+            found = phrases.by_rest.get(first)
+            assert (found.pattern if found else "") == boilerplate._alternation(unread[first])
+        assert set(phrases.by_two) == set().union(*(two for two in keys if two is not None))
+        for key, found in phrases.by_two.items():
+            expected = [
+                start for start, two in zip(starts, keys, strict=True)
+                if (two is None and start in unread[key[0]]) or (two is not None and key in two)
+            ]
+            assert found.pattern == boilerplate._alternation(expected), key
+
+
+def test_literals_sharing_a_run_go_under_it():
+    assert boilerplate._shared(["affiliate link", "d'affiliation", "newsletter"]) == "affiliat"
+    assert boilerplate._shared(["tell your friends", "to your inbox"]) is None  # " your "
+    assert boilerplate._shared(["inbox", "share"]) is None
+
+
+def _floating(concepts) -> list[str]:
+    return [
+        fragment
+        for concept in concepts
+        for fragment in boilerplate._by_language(vocabulary.PHRASES[concept])
+        if not fragment.startswith("^")
+    ]
+
+
+@pytest.mark.parametrize(("phrases", "fragments", "flags"), [
+    (boilerplate._ANY_CALL, _floating(boilerplate.CALLS), re.IGNORECASE),
+    (boilerplate._SCREEN, _floating(boilerplate.SCREENED), re.IGNORECASE),
+    *(
+        (phrases, _floating([concept]), phrases.floating.flags & re.IGNORECASE)
+        for concept, phrases in boilerplate.PHRASE.items()
+        if phrases.floating is not None
+    ),
+])
+def test_every_floating_pattern_is_under_a_literal_all_its_literals_hold(
+    phrases, fragments, flags
+):
+    """Each hinted pattern is tried under a literal that each of its own literals (one of them
+    in every line it matches) holds: the literal itself, one it holds, or a run it shares."""
+    for fragment in fragments:
+        found = hint(re.compile(fragment, flags)) or hint(re.compile(fragment, flags), 1)
+        if found is None:
+            continue
+        under = [
+            literal for literal, pattern in phrases.by_literal.items()
+            if f"(?:{fragment})" in pattern.pattern
+        ]
+        assert all(any(literal in own for literal in under) for own in found.literals), fragment
 
 
 def _patterns(concepts) -> list[tuple[str, object]]:
@@ -462,6 +614,19 @@ def test_latin_words_read_as_bytes_are_the_re_words(text):
     assert boilerplate._line_key(text) == (key, len(key) if spaced else boilerplate.words(text))
     if not boilerplate._UNSPACED_CHAR.search(folded):
         assert boilerplate.tokens(text) == re.findall(r"\w+", folded), text
+
+
+def test_line_key_of_every_latin_1_character_is_its_casefold_key():
+    """The key read from ASCII or Latin-1 bytes (each character casefolded and spaced in one
+    translation) is the casefolded ``\\w+`` tokens, for every Latin-1 character alone, inside
+    a word and next to typographic punctuation, and for characters outside Latin-1 that
+    casefold into it (Ÿ, the Kelvin and Angstrom signs, long s)."""
+    outside = ["\u0178", "\u212a", "\u212b", "\u017f"]
+    for char in [chr(code) for code in range(0x100)] + outside:
+        lines = (char, f"Ab{char}cd {char}X", f"Ab{char}cd \u2019{char}\u2014x", f"{char}\xe9t\xe9")
+        for line in lines:
+            key = tuple(re.findall(r"\w+", line.casefold()))
+            assert boilerplate._line_key(line) == (key, len(key)), hex(ord(char))
 
 
 def test_unspaced_scripts_casefold_outside_latin_1():
