@@ -510,12 +510,19 @@ def _spaced(text: str) -> bool:
     return text.isascii() or not _UNSPACED_CHAR.search(text)
 
 
-def _latin_words(text: str) -> list[str] | None:
-    """The ``\\w+`` tokens of a text of Latin-1 characters but for some typographic punctuation
-    (``_PUNCTUATION``), or ``None`` for another text: read as bytes, twice as fast as ``re``."""
+def _unpunctuated(text: str) -> str:
+    """``text`` with its typographic punctuation (``_PUNCTUATION``, not ``\\w``, left as it is
+    by casefold) as spaces: what keeps most European text from reading as Latin-1."""
     for char in _PUNCTUATION:
         if char in text:
             text = text.replace(char, " ")
+    return text
+
+
+def _latin_words(text: str) -> list[str] | None:
+    """The ``\\w+`` tokens of a text of Latin-1 characters but for some typographic punctuation
+    (``_PUNCTUATION``), or ``None`` for another text: read as bytes, twice as fast as ``re``."""
+    text = _unpunctuated(text)
     try:
         raw = text.encode("latin-1")
     except UnicodeEncodeError:
@@ -988,10 +995,7 @@ def _line_key(line: str) -> tuple[tuple[str, ...], int]:
     if line.isascii():  # casefold is lower there: as bytes, in one translation
         key = tuple(line.encode().translate(_LATIN_KEY).decode().split())
         return key, len(key)
-    text = line
-    for char in _PUNCTUATION:  # casefold leaves them as they are; they are not ``\w``
-        if char in text:
-            text = text.replace(char, " ")
+    text = _unpunctuated(line)
     # as many bytes as characters: all of them Latin-1 (no exception raised for the others)
     raw = text.encode("latin-1", "ignore")
     if len(raw) == len(text) and _UNFOLDED[0] not in raw and _UNFOLDED[1] not in raw:
