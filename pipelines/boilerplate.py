@@ -944,8 +944,11 @@ class _Evidence:
 
 def _promo_wording(text: str) -> bool:
     """Some line of ``text`` holds promo or paywall wording (any concept's phrases)."""
+    lines = text.splitlines()
+    if len(lines) == 1 and lines[0] == text:  # one line (most paragraphs): read once, not twice
+        return promo_kind(text) is not None
     return any(
-        promo_kind(line) is not None for line in text.splitlines() if words(line) <= PROMO_MAX_WORDS
+        promo_kind(line) is not None for line in lines if words(line) <= PROMO_MAX_WORDS
     ) or promo_kind(text) is not None
 
 
@@ -978,8 +981,9 @@ def promo_kind(line: str) -> str | None:
     The benchmark's detector of promo lines left in output; the filter adds position and shape.
     """
     line = _norm(line)
+    lowered = _lowered(line)  # read once for the six concepts' literal hints
     for concept in ("paywall", "subscribe", "newsletter", "app", "ad", "consent"):
-        if PHRASE[concept].search(line):
+        if PHRASE[concept].search(line, lowered):
             return concept
     return None
 
