@@ -730,7 +730,8 @@ class _Guard:
         body = tree.find("body")
         self.page = body if body is not None else tree
         self.chars: dict[HtmlElement, int] = {}
-        self.texts: dict[HtmlElement, list[str]] = {}
+        self.texts: dict[HtmlElement, list[str]] = {}  # paragraph text nodes (``p_chars``)
+        self.nodes: dict[HtmlElement, list[str]] = {}  # all text nodes (``text_nodes``)
 
     @cached_property
     def limit(self) -> float:
@@ -758,12 +759,29 @@ class _Guard:
         return chars <= PRUNE_MIN_GUARD or chars <= self.limit
 
     def p_chars(self, node: HtmlElement) -> int:
-        """``_p_chars(node)``, read once per element (the budget reads it again)."""
+        """``_p_chars(node)``, read once per element (the budget reads it again). Most
+        candidates have no <p> around or below them: no paragraph text, no XPath call (two
+        tag walks in libxml2 cost less than half of one); a <p> or an element inside one: all
+        its text is paragraph text (``text_nodes``, which the evidence and the removal read)."""
         chars = self.chars.get(node)
         if chars is None:
-            found = self.texts[node] = _P_TEXT(node)
+            if node.tag == "p" or next(node.iterancestors("p"), None) is not None:
+                found = self.text_nodes(node)
+            elif next(node.iter("p"), None) is None:
+                found = []
+            else:
+                found = _P_TEXT(node)
+            self.texts[node] = found
             chars = self.chars[node] = sum(map(len, found))
         return chars
+
+    def text_nodes(self, node: HtmlElement) -> list[str]:
+        """The text nodes under ``node`` (``_TEXT``), read once per element: joined, its text
+        (``_STRING``) for the evidence and the promo boxes, or the removed text."""
+        found = self.nodes.get(node)
+        if found is None:
+            found = self.nodes[node] = _TEXT(node)
+        return found
 
     def p_words(self, node: HtmlElement) -> int:
         """Words of the paragraph text under ``node`` (read by ``p_chars``)."""
@@ -804,7 +822,7 @@ def _promo_box(anchor: HtmlElement, guard: _Guard) -> HtmlElement | None:
     for _ in range(3):
         if node is None or node.tag not in ("div", "section", "aside", "figure"):
             break
-        if words(_STRING(node)) > PROMO_BOX_MAX_WORDS or not guard.allows(node):
+        if words("".join(guard.text_nodes(node))) > PROMO_BOX_MAX_WORDS or not guard.allows(node):
             break
         box = node
         node = node.getparent()
@@ -885,6 +903,9 @@ def prune_tree(
         for node in _select(tree, selector):
             if guard.allows(node, explicit=True):
                 chosen.setdefault(node, "site")
+    # the marked candidates come in document order, each skipped inside one chosen before it:
+    # none of them holds another; a site's selectors and the promo boxes may nest
+    nested = bool(chosen)
     for node, concept in marked:
         if not _inside(node, chosen) and guard.allows(node) and not evidence.story_like(node):
             chosen[node] = concept
@@ -893,12 +914,15 @@ def prune_tree(
             box = _promo_box(anchor, guard)
             if box is not None and not evidence.story_like(box):
                 chosen.setdefault(box, "promo-box")
-    top = [node for node in chosen if not any(map(chosen.__contains__, node.iterancestors()))]
-    chosen_chars = sum(guard.p_chars(node) for node in top)
+                nested = True
+    if nested:
+        top = [n for n in chosen if not any(map(chosen.__contains__, n.iterancestors()))]
+        chosen = {node: chosen[node] for node in top}
+    chosen_chars = sum(map(guard.p_chars, chosen))
     if chosen_chars > PRUNE_MIN_GUARD and chosen_chars > BUDGET * guard.page_chars:
         # the page budget, read before extraction on the page's paragraph text: spent already
         return Pruned(held=True)
-    return _drop({node: chosen[node] for node in top}, guard)
+    return _drop(chosen, guard)
 
 
 class _Evidence:
@@ -924,7 +948,7 @@ class _Evidence:
         # text (the guard's, read already), no <p> holds a line of prose
         if self.guard.p_chars(node) >= BODY_LINE:
             for p in [node] if node.tag == "p" else node.iter("p"):
-                text = _STRING(p)
+                text = "".join(self.guard.text_nodes(node)) if p is node else _STRING(p)
                 n_words = words(text)
                 if n_words < BODY_LINE:
                     continue
@@ -932,7 +956,7 @@ class _Evidence:
                 if linked <= PROSE_MAX_LINKS * n_words and not _promo_wording(text):
                     return True
         if self.text:
-            text = _STRING(node)
+            text = "".join(self.guard.text_nodes(node))
             found = tokens(text)
             if len(found) >= STORY_MIN_WORDS:
                 story = self.story
@@ -956,7 +980,7 @@ def _drop(chosen: dict[HtmlElement, str], guard: _Guard) -> Pruned:
     """Remove the chosen elements (none inside another), reversibly."""
     pruned = Pruned()
     for node, rule in chosen.items():
-        text = _norm(" ".join(_TEXT(node)))
+        text = _norm(" ".join(guard.text_nodes(node)))
         if text:
             pruned.removed.append(f"markup:{rule}: {text}")
             pruned.words += guard.p_words(node)

@@ -191,6 +191,31 @@ def test_markup_prune_reports_what_it_removed() -> None:
     assert "briefing" not in tree.text_content()
 
 
+def test_markup_prune_removes_the_outermost_of_nested_choices() -> None:
+    """The marked candidates never nest (each is skipped inside one chosen before it); a site's
+    selectors and a promo box may hold a chosen element or sit inside one: only the outermost
+    goes, its text reported once, and the tree is put back as it was."""
+    box = '<div class="wrap"><div class="ad-slot">Ad here</div><a href="/subscribe">Join</a></div>'
+    site = (
+        '<div class="newsletter-box"><div class="x">Sign up <span class="y">now</span></div></div>'
+    )
+    html = page(paragraphs("en") + box + f"<p>{PROSE['en'][0]}</p>" + site)
+    for rules in (None, SiteRules(remove_selectors=(".y", ".x"))):
+        tree = lxml_html.fromstring(html)
+        before = lxml_html.tostring(tree)
+        pruned = prune_tree(tree, rules)
+        assert pruned.removed == [
+            "markup:newsletter: Sign up now", "markup:promo-box: Ad here Join"
+        ], rules
+        assert "Ad here" not in tree.text_content() and "Sign up" not in tree.text_content()
+        pruned.restore()
+        assert lxml_html.tostring(tree) == before
+    nested = '<div class="x">a <b class="y">b</b></div>'  # a site's selectors alone
+    tree = lxml_html.fromstring(page(paragraphs("en") + nested))
+    removed = prune_tree(tree, SiteRules(remove_selectors=(".y", ".x"))).removed
+    assert removed == ["markup:site: a b"]
+
+
 # --------------------------------------------------------------------------- paywall flags
 
 

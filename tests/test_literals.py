@@ -685,6 +685,35 @@ def test_paragraph_text_read_to_the_nearest_p_is_every_p_text():
         assert boilerplate._P_TEXT(node) == plain(node), node.tag
 
 
+def test_guard_paragraph_text_read_without_xpath_where_there_is_none():
+    """``_Guard.p_chars`` reads no XPath for an element with no <p> around or below it (none of
+    its text is paragraph text), and the element's whole text for a <p> or an element inside
+    one (all of it is): the strings ``_P_TEXT`` reads, on every element of a page of nested
+    <p>, elements in a <p>, empty <p>, and of the fixture sites' pages. ``text_nodes`` is
+    ``_TEXT``, read once."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    pages = [
+        "<html><body><div class='promo'>Get <b>our</b> app<p>Sign <a>up <i>now</i></a> today"
+        "<span>in<p>nested</p>side</span></p>tail<section><ul><li>one</li></ul>"
+        "<p></p><p>last</p></section></div><aside>Ad <b>x</b></aside><p>end</p></body></html>",
+        *(path.read_text(encoding="utf-8") for path in sorted((root / "tests" / "sites").rglob(
+            "*.html"))),
+    ]
+    inside = 0
+    for html in pages:
+        page = lxml_html.document_fromstring(html)
+        guard = boilerplate._Guard(page, [], (), ())
+        for node in page.iter(etree.Element):
+            found = boilerplate._P_TEXT(node)
+            assert guard.p_chars(node) == sum(map(len, found)), node.tag
+            assert guard.texts[node] == found, node.tag
+            assert guard.text_nodes(node) is guard.text_nodes(node) == boilerplate._TEXT(node)
+            inside += node.tag != "p" and next(node.iterancestors("p"), None) is not None
+    assert inside  # elements inside a <p> were read
+
+
 def test_page_paragraph_characters_read_by_outer_paragraphs():
     """The guard's page total (``page_chars``: the lengths of the outermost <p>) is the plain
     ``p_chars`` of the page: nested <p>, a <p> in a <span>, characters outside the BMP, Han;
