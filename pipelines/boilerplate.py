@@ -819,14 +819,19 @@ def _inside(node: HtmlElement, chosen: dict) -> bool:
     return node in chosen or any(map(chosen.__contains__, node.iterancestors()))
 
 
-def _promo_box(anchor: HtmlElement, guard: _Guard) -> HtmlElement | None:
-    """The largest small box around a subscribe / newsletter link, up to three levels up."""
+def _promo_box(anchor: HtmlElement, guard: _Guard, small: dict) -> HtmlElement | None:
+    """The largest small box around a subscribe / newsletter link, up to three levels up.
+    ``small``: each element's answer, read once (links share their boxes: a footer's two links
+    read one 70,000-character container once, not twice)."""
     box = None
     node = anchor.getparent()
     for _ in range(3):
         if node is None or node.tag not in ("div", "section", "aside", "figure"):
             break
-        if words("".join(guard.text_nodes(node))) > PROMO_BOX_MAX_WORDS or not guard.allows(node):
+        fits = small.get(node)
+        if fits is None:  # the text as one string: most levels that fail are large
+            fits = small[node] = words(_STRING(node)) <= PROMO_BOX_MAX_WORDS
+        if not fits or not guard.allows(node):
             break
         box = node
         node = node.getparent()
@@ -913,9 +918,10 @@ def prune_tree(
     for node, concept in marked:
         if not _inside(node, chosen) and guard.allows(node) and not evidence.story_like(node):
             chosen[node] = concept
+    small: dict[HtmlElement, bool] = {}
     for anchor in anchors:
         if words(_STRING(anchor)) <= 6:
-            box = _promo_box(anchor, guard)
+            box = _promo_box(anchor, guard, small)
             if box is not None and not evidence.story_like(box):
                 chosen.setdefault(box, "promo-box")
                 nested = True

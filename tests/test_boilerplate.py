@@ -536,6 +536,36 @@ def test_a_promo_box_with_promo_wording_still_goes() -> None:
     assert pruned.removed and pitch not in tree.text_content()
 
 
+def test_promo_boxes_read_once_are_the_boxes_read_per_link() -> None:
+    """Links under one box share their boxes' answers (``_promo_box(small=...)``): for every
+    promo link, the box the plain climb finds (each level's words read anew)."""
+    small_box = '<div class="a"><div class="b"><a href="/subscribe">Join</a> or <a href=' \
+        '"/newsletter">sign up</a></div><a href="/subscribe?x=1">Subscribe</a></div>'
+    large = f'<section><div><p>{PROSE["en"][0]}</p><a href="/subscribe">Join</a></div>' \
+        f'<span>{PROSE["en"][1]} {PROSE["en"][2]}</span><div><a href="/subscribe">Join</a></div>' \
+        '</section>'
+    tree = lxml_html.fromstring(page(small_box + large + small_box))
+    anchors = boilerplate._candidates(tree).anchors
+    assert len(anchors) == 8
+
+    def plain(anchor: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+        box, node = None, anchor.getparent()
+        for _ in range(3):
+            if node is None or node.tag not in ("div", "section", "aside", "figure"):
+                break
+            if boilerplate.words(node.text_content()) > boilerplate.PROMO_BOX_MAX_WORDS:
+                break
+            if not boilerplate._Guard(tree, [], (), ()).allows(node):
+                break
+            box, node = node, node.getparent()
+        return box
+
+    guard, small = boilerplate._Guard(tree, [], (), ()), {}
+    found = [boilerplate._promo_box(anchor, guard, small) for anchor in anchors]
+    assert found == [plain(anchor) for anchor in anchors]
+    assert {box.get("class") for box in found if box is not None} == {"a", None}
+
+
 def test_json_ld_article_body_is_evidence_of_the_story() -> None:
     """Short fact lines under a promo class: removed, unless the publisher's articleBody
     holds them (then they are the story); the articleBody never replaces the text."""
