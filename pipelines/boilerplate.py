@@ -531,10 +531,18 @@ def _latin_words(text: str) -> list[str] | None:
 
 
 def tokens(text: str) -> list[str]:
-    """Casefolded ``\\w+`` tokens, unspaced scripts split per character (for overlap tests)."""
-    text = text.casefold()
+    """Casefolded ``\\w+`` tokens, unspaced scripts split per character (for overlap tests).
+    A text of Latin-1 characters but for some typographic punctuation (``_PUNCTUATION``), most
+    ``articleBody`` texts, is casefolded and split in one translation of its bytes, as a line's
+    key (``_LATIN_KEY``; not sharp s and the micro sign, which casefold out of Latin-1): no
+    ``casefold`` (a lookup a character)."""
     if text.isascii():
-        return text.translate(_ASCII_SPACE).split()
+        return text.encode().translate(_LATIN_KEY).decode().split()
+    bare = _unpunctuated(text)
+    raw = bare.encode("latin-1", "ignore")  # as many bytes as characters: all of them Latin-1
+    if len(raw) == len(bare) and _UNFOLDED[0] not in raw and _UNFOLDED[1] not in raw:
+        return raw.translate(_LATIN_KEY).decode("latin-1").split()
+    text = text.casefold()  # maybe Latin-1 now (Ÿ, the Kelvin sign, sharp s ...)
     if (latin := _latin_words(text)) is not None:
         return latin
     if _UNSPACED_CHAR.search(text):  # one character class: faster than the runs' alternation

@@ -620,13 +620,15 @@ def test_line_key_of_every_latin_1_character_is_its_casefold_key():
     """The key read from ASCII or Latin-1 bytes (each character casefolded and spaced in one
     translation) is the casefolded ``\\w+`` tokens, for every Latin-1 character alone, inside
     a word and next to typographic punctuation, and for characters outside Latin-1 that
-    casefold into it (Ÿ, the Kelvin and Angstrom signs, long s)."""
+    casefold into it (Ÿ, the Kelvin and Angstrom signs, long s); so are the evidence's
+    ``tokens``, read the same way."""
     outside = ["\u0178", "\u212a", "\u212b", "\u017f"]
     for char in [chr(code) for code in range(0x100)] + outside:
         lines = (char, f"Ab{char}cd {char}X", f"Ab{char}cd \u2019{char}\u2014x", f"{char}\xe9t\xe9")
         for line in lines:
             key = tuple(re.findall(r"\w+", line.casefold()))
             assert boilerplate._line_key(line) == (key, len(key)), hex(ord(char))
+            assert boilerplate.tokens(line) == list(key), hex(ord(char))
 
 
 def test_unspaced_scripts_casefold_outside_latin_1():
