@@ -35,7 +35,7 @@ from functools import cached_property, lru_cache, partial
 from typing import NamedTuple
 
 from lxml.cssselect import CSSSelector
-from lxml.etree import XML, XPath, XPathError
+from lxml.etree import XML, Element, XPath, XPathError
 from lxml.html import HtmlElement
 
 from crawler.sites import SiteRules  # the sites file's per-site rules (re-exported here)
@@ -713,6 +713,7 @@ _STRING = _xpath("string()", smart_strings=False)
 _OUTER_P = _xpath("descendant-or-self::p[not(ancestor::p[1])]")  # each paragraph text once
 PAGE_P_CALLS = 400  # outermost <p> read one by one at most (``_Guard.page_chars``)
 _LENGTH = _xpath("string-length()")  # characters of an element's text (code points, as ``len``)
+_EMAIL_FORM = _xpath('.//input[@type="email" or contains(@name, "mail")]')
 # the page total in one call: the outermost <p> joined by EXSLT's ``str:concat`` (libexslt, which
 # lxml registers for its XPath) and counted in libxml2, no Python string or call a paragraph
 _PAGE_P_LENGTH = _xpath(
@@ -731,7 +732,14 @@ def _exslt_concat() -> bool:
 
 
 EXSLT_CONCAT = _exslt_concat()
-_EMAIL_FORM = _xpath('.//input[@type="email" or contains(@name, "mail")]')
+
+
+def _string(node: HtmlElement) -> str:
+    """``_STRING(node)``; of an element without children (most links), its text, read without
+    an XPath call (lxml joins an element's text nodes, as ``string()`` joins them)."""
+    if len(node):  # an element, comment or processing instruction below: the XPath
+        return _STRING(node)
+    return node.text or ""
 
 
 class _Guard:
@@ -954,7 +962,7 @@ def prune_tree(
             chosen[node] = concept
     small: dict[HtmlElement, bool] = {}
     for anchor in anchors:
-        if words(_STRING(anchor)) <= 6:
+        if words(_string(anchor)) <= 6:
             box = _promo_box(anchor, guard, small)
             if box is not None and not evidence.story_like(box):
                 chosen.setdefault(box, "promo-box")
@@ -992,11 +1000,11 @@ class _Evidence:
         # text (the guard's, read already), no <p> holds a line of prose
         if self.guard.p_chars(node) >= BODY_LINE:
             for p in [node] if node.tag == "p" else node.iter("p"):
-                text = "".join(self.guard.text_nodes(node)) if p is node else _STRING(p)
+                text = "".join(self.guard.text_nodes(node)) if p is node else _string(p)
                 n_words = words(text)
                 if n_words < BODY_LINE:
                     continue
-                linked = sum(words(_STRING(a)) for a in p.iter("a"))
+                linked = sum(words(_string(a)) for a in p.iter("a"))
                 if linked <= PROSE_MAX_LINKS * n_words and not _promo_wording(text):
                     return True
         if self.text:
@@ -1036,8 +1044,9 @@ def _drop(chosen: dict[HtmlElement, str], guard: _Guard) -> Pruned:
 
 
 def _ends_article(node: HtmlElement) -> bool:
-    """No paragraph of prose comes after ``node`` in the page."""
-    return not any(words(_STRING(p)) >= BODY_LINE for p in node.itersiblings())
+    """No paragraph of prose comes after ``node`` in the page (elements: a comment is none, and
+    no XPath context either; the crawl's parser drops comments, a caller's tree may hold some)."""
+    return not any(words(_string(p)) >= BODY_LINE for p in node.itersiblings(Element))
 
 
 # --------------------------------------------------------------------------- paragraph filter

@@ -536,6 +536,17 @@ def test_a_promo_box_with_promo_wording_still_goes() -> None:
     assert pruned.removed and pitch not in tree.text_content()
 
 
+def test_a_paywall_notice_followed_by_comments_ends_the_article() -> None:
+    """The prose test after a removed paywall notice reads elements: a comment after it (a tree
+    parsed with comments kept) is no prose and no error; a paragraph after it still is."""
+    notice = '<div class="paywall">Subscribe to continue reading</div>'
+    long_comment = f"<!-- {PROSE['en'][1]} -->"
+    for after, truncated in (("", True), (long_comment, True), (f"<p>{PROSE['en'][1]}</p>", False)):
+        tree = lxml_html.fromstring(page(paragraphs("en") + notice + "<!-- end -->" + after))
+        pruned = prune_tree(tree)
+        assert pruned.paywall_text and pruned.truncated is truncated, after
+
+
 def test_promo_boxes_read_once_are_the_boxes_read_per_link() -> None:
     """Links under one box share their boxes' answers (``_promo_box(small=...)``): for every
     promo link, the box the plain climb finds (each level's words read anew)."""

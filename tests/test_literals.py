@@ -540,6 +540,11 @@ def test_text_read_by_one_xpath_is_text_content():
     for node in page.iter(etree.Element):
         assert boilerplate._STRING(node) == node.text_content(), node.tag
         assert type(boilerplate._STRING(node)) is str
+    # ``_string``: an element without children (an empty one too) by its text, the same string
+    for node in page.iter(etree.Element):
+        assert boilerplate._string(node) == boilerplate._STRING(node), node.tag
+        assert type(boilerplate._string(node)) is str
+    assert sum(not len(node) for node in page.iter(etree.Element)) > 5
 
 
 @settings(max_examples=300, deadline=None)
