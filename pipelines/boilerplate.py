@@ -813,7 +813,7 @@ class _Guard:
         if chars is None:
             if node.tag == "p" or next(node.iterancestors("p"), None) is not None:
                 found = self.text_nodes(node)
-            elif next(node.iter("p"), None) is None:
+            elif not len(node) or next(node.iter("p"), None) is None:  # no child: no <p>
                 found = []
             else:
                 found = _P_TEXT(node)
