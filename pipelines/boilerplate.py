@@ -855,10 +855,20 @@ def article_body(objects: Iterable[dict]) -> str:
     return _norm(best)
 
 
-def _inside(node: HtmlElement, chosen: dict) -> bool:
+def _inside(node: HtmlElement, chosen: dict, guard: _Guard) -> bool:
+    """``node`` or an ancestor is chosen. The guard's ancestors hold each one's ancestors and
+    none is chosen: the walk up stops at the first (a story's paragraphs: one level, not ten)."""
     if not chosen:  # most candidates: nothing chosen yet, no ancestor to read
         return False
-    return node in chosen or any(map(chosen.__contains__, node.iterancestors()))
+    if node in chosen:
+        return True
+    held = guard.ancestors
+    for parent in node.iterancestors():
+        if parent in chosen:
+            return True
+        if parent in held:
+            return False
+    return False
 
 
 def _promo_box(anchor: HtmlElement, guard: _Guard, small: dict) -> HtmlElement | None:
@@ -958,7 +968,9 @@ def prune_tree(
     # none of them holds another; a site's selectors and the promo boxes may nest
     nested = bool(chosen)
     for node, concept in marked:
-        if not _inside(node, chosen) and guard.allows(node) and not evidence.story_like(node):
+        if _inside(node, chosen, guard) or not guard.allows(node):
+            continue
+        if not evidence.story_like(node):
             chosen[node] = concept
     small: dict[HtmlElement, bool] = {}
     for anchor in anchors:

@@ -547,6 +547,28 @@ def test_a_paywall_notice_followed_by_comments_ends_the_article() -> None:
         assert pruned.paywall_text and pruned.truncated is truncated, after
 
 
+def test_inside_a_chosen_element_stops_at_the_guarded_ancestors() -> None:
+    """``_inside`` stops its walk up at the first of the guard's ancestors (they hold their own
+    ancestors, and none can be chosen): the answer of the whole walk, on every element, for
+    choices made as the prune makes them (headline, gated and kept parts guarded)."""
+    html = page(
+        '<header><h1>Buses</h1><div class="share"><a>x</a></div></header>'
+        f'<div class="gated"><p>{PROSE["en"][0]}</p><aside class="ad"><b>Ad</b></aside></div>'
+        '<div class="keep"><div class="promo"><i>kept</i></div></div>'
+        '<footer><div class="promo"><div><ul class="nav"><li><a>y</a></li></ul></div></div>'
+        "</footer>"
+    )
+    tree = lxml_html.fromstring(html)
+    guard = boilerplate._Guard(tree, tree.findall(".//h1"), [".gated"], [".keep"])
+    chosen: dict = {}
+    for node in tree.iter():
+        plain = any(n in chosen for n in [node, *node.iterancestors()])
+        assert boilerplate._inside(node, chosen, guard) is plain, node.tag
+        if node.get("class") and not plain and guard.allows(node):
+            chosen[node] = node.get("class")
+    assert sorted(chosen.values()) == ["ad", "promo", "share"]
+
+
 def test_promo_boxes_read_once_are_the_boxes_read_per_link() -> None:
     """Links under one box share their boxes' answers (``_promo_box(small=...)``): for every
     promo link, the box the plain climb finds (each level's words read anew)."""
