@@ -780,8 +780,8 @@ class _Guard:
     def page_chars(self) -> int:
         """``p_chars(self.page)``, read as the length of the outermost <p>: one ancestor walk
         a paragraph instead of one a text node (2-4x faster on the bench's pages), in one call
-        (``_PAGE_P_LENGTH``: 0.27 -> 0.23 ms on the bench's pages that read it, 102 -> 22 ms on
-        60,000 <p> in a flat page)."""
+        (``_PAGE_P_LENGTH``: 0.27 -> 0.23 ms a news-dev page, 102 -> 22 ms on 60,000 <p> in a
+        flat page)."""
         if next(self.page.iterancestors("p"), None) is not None:  # all its text is in a <p>
             return self.p_chars(self.page)
         if EXSLT_CONCAT:
@@ -823,7 +823,7 @@ class _Guard:
 
     def text_nodes(self, node: HtmlElement) -> list[str]:
         """The text nodes under ``node`` (``_TEXT``), read once per element: joined, its text
-        (``_STRING``) for the evidence and the promo boxes, or the removed text."""
+        (``_STRING``) for the evidence, or the removed text."""
         found = self.nodes.get(node)
         if found is None:
             found = self.nodes[node] = _TEXT(node)
@@ -873,8 +873,8 @@ def _inside(node: HtmlElement, chosen: dict, guard: _Guard) -> bool:
 
 def _promo_box(anchor: HtmlElement, guard: _Guard, small: dict) -> HtmlElement | None:
     """The largest small box around a subscribe / newsletter link, up to three levels up.
-    ``small``: each element's answer, read once (links share their boxes: a footer's two links
-    read one 70,000-character container once, not twice)."""
+    ``small``: each element's answer, read once (links share their boxes: two links of one
+    bench page read one 74,000-character container once, not twice)."""
     box = None
     node = anchor.getparent()
     for _ in range(3):
