@@ -285,9 +285,25 @@ _SCREEN = Phrases(
     [fragment for concept in SCREENED for fragment in _by_language(vocabulary.PHRASES[concept])],
     re.IGNORECASE,
 )
+# the concepts a line of ``SHORT`` to ``PROMO_MAX_WORDS`` words is tried for (the paywall, then
+# ``_call_rule``'s), all in one first: most such lines (97 %) hold none of them
+CALL_SCREENED = ("paywall", *CALLS, "share", "readmore", "credit")
+_CALL_SCREEN = Phrases(
+    [
+        fragment
+        for concept in CALL_SCREENED
+        for fragment in _by_language(vocabulary.PHRASES[concept])
+    ],
+    re.IGNORECASE,
+)
 # one lowered line for all of them (``_lowered``)
 _FOLD = literals.joined(
-    (), (p.hint for p in (*PHRASE.values(), _ANY_CALL, _SCREEN) if p.hint is not None and p.fold)
+    (),
+    (
+        p.hint
+        for p in (*PHRASE.values(), _ANY_CALL, _SCREEN, _CALL_SCREEN)
+        if p.hint is not None and p.fold
+    ),
 )
 _ODD_ASCII = any(map(str.isascii, _FOLD.odd))  # False: an ASCII line has none of them
 # promo sentences inside a story line (``_span_rule``): the spans anchored at the line's start,
@@ -1088,8 +1104,9 @@ def _line_rule(
 ) -> str | None:
     """The rule that calls one line boilerplate by wording, shape and position, or None.
 
-    ``phrases``: False when the line holds no phrase of the ``SCREENED`` concepts (``_SCREEN``);
-    only the others are tried then.
+    ``phrases``: False when the line holds no phrase of the concepts screened at its length
+    (``SCREENED`` up to ``SHORT`` words, ``CALL_SCREENED`` up to ``PROMO_MAX_WORDS``); only the
+    others are tried then.
     """
     if n_words <= SHORT:
         bare = _bare(line)
@@ -1324,12 +1341,17 @@ def filter_paragraphs(
         key, n_words = _line_key(line)
         rule: str | None = None
         lowered = _lowered(line) if n_words <= PROMO_MAX_WORDS * 2 else None
-        # a short line holding no phrase of the screened concepts is not tried for each (a line
-        # with a list mark is: the mark is cut before some concepts are tried)
-        phrases = (
-            n_words <= PROMO_MAX_WORDS * 2
-            and (n_words > SHORT or line[:1] in _LIST_FIRST or _SCREEN.search(line, lowered))
-        )
+        # a line holding no phrase of the screened concepts is not tried for each (a line with
+        # a list mark is: the mark is cut before some concepts are tried)
+        if n_words <= SHORT:
+            phrases = line[:1] in _LIST_FIRST or _SCREEN.search(line, lowered)
+        elif n_words <= PROMO_MAX_WORDS:
+            first = line[:1]
+            phrases = (
+                first in _LIST_FIRST or first.isdecimal() or _CALL_SCREEN.search(line, lowered)
+            )
+        else:
+            phrases = n_words <= PROMO_MAX_WORDS * 2
         if top and index < TOP_LINES and (rule := _top_rule(line, key, n_words, context, index)):
             pass
         elif site is not None and site.search(line):

@@ -241,6 +241,7 @@ _ALL_STARTS = [  # every Phrases with anchored patterns: its patterns and flags
 ] + [
     (boilerplate._ANY_CALL, _starts(boilerplate.CALLS), re.IGNORECASE),
     (boilerplate._SCREEN, _starts(boilerplate.SCREENED), re.IGNORECASE),
+    (boilerplate._CALL_SCREEN, _starts(boilerplate.CALL_SCREENED), re.IGNORECASE),
 ]
 
 
@@ -357,6 +358,7 @@ def _floating(concepts) -> list[str]:
 @pytest.mark.parametrize(("phrases", "fragments", "flags"), [
     (boilerplate._ANY_CALL, _floating(boilerplate.CALLS), re.IGNORECASE),
     (boilerplate._SCREEN, _floating(boilerplate.SCREENED), re.IGNORECASE),
+    (boilerplate._CALL_SCREEN, _floating(boilerplate.CALL_SCREENED), re.IGNORECASE),
     *(
         (phrases, _floating([concept]), phrases.floating.flags & re.IGNORECASE)
         for concept, phrases in boilerplate.PHRASE.items()
@@ -415,6 +417,39 @@ def test_the_screen_misses_no_line_a_screened_concept_takes(concept, pattern, da
     """``_SCREEN`` lets a short line through wherever one of ``SCREENED`` matches it."""
     if found := _line_it_takes(concept, pattern, data):
         assert boilerplate._SCREEN.search(*found), (concept, found[0])
+
+
+@pytest.mark.parametrize(("concept", "pattern"), _patterns(boilerplate.CALL_SCREENED))
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_call_screen_misses_no_line_a_call_screened_concept_takes(concept, pattern, data):
+    """``_CALL_SCREEN`` lets a line of ``SHORT`` to ``PROMO_MAX_WORDS`` words through wherever
+    one of ``CALL_SCREENED`` (the paywall, the concepts ``_call_rule`` tries) matches it."""
+    if found := _line_it_takes(concept, pattern, data):
+        assert boilerplate._CALL_SCREEN.search(*found), (concept, found[0])
+
+
+_STORY = "the council voted on tuesday to approve the new budget for the harbour"
+
+
+@pytest.mark.parametrize(("concept", "pattern"), _patterns(boilerplate.PHRASE))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_line_the_call_screen_refuses_no_rule_it_skips_takes(concept, pattern, data):
+    """A line of ``SHORT`` to ``PROMO_MAX_WORDS`` words that ``_CALL_SCREEN`` refuses gets
+    nothing from what it skips (the paywall concept, ``_call_rule``): lines drawn from every
+    concept's patterns, story words after (or, floating, before) them."""
+    drawn = data.draw(st.from_regex(pattern, fullmatch=True))
+    line = data.draw(st.sampled_from([f"{drawn} {_STORY}", f"{_STORY} {drawn}"]))
+    line = boilerplate._norm(data.draw(st.sampled_from([line, line.upper(), line.title()])))
+    _, n_words = boilerplate._line_key(line)
+    if not boilerplate.SHORT < n_words <= boilerplate.PROMO_MAX_WORDS or line[:1] in "-–—•*·>|":
+        return  # a list mark: not screened (``_bare``)
+    lowered = boilerplate._lowered(line)
+    if boilerplate._CALL_SCREEN.search(line, lowered):
+        return
+    assert not boilerplate.PHRASE["paywall"].search(line, lowered), (concept, line)
+    assert boilerplate._call_rule(line, n_words, 1, 3, lowered) is None, (concept, line)
 
 
 # --------------------------------------------------------------------------- markup fast paths
