@@ -63,22 +63,35 @@ class Phrases:
     line tries only the patterns of the literals it holds (``by_literal``: most lines hold none,
     a line holding "share" is not tried for "inbox"), and the patterns without such a literal
     (``unhinted``). A pattern without a literal of ``literals.MIN_LITERAL`` characters goes
-    under a shorter one where it has one.
+    under a shorter one where it has one. An anchored pattern whose first two characters are
+    not known (``\\W*``, ``\\d+``, ``[\\w' ]{0,40}``, a capital: tried on most lines, where
+    it runs the longest) and that has such a literal is tried like the floating ones, under its
+    literal, still anchored (``gated``).
     """
 
     __slots__ = (
-        "anchored", "by_first", "by_literal", "by_rest", "by_two", "floating", "fold", "hint",
-        "unhinted", "unknown",
+        "anchored", "by_first", "by_literal", "by_rest", "by_two", "floating", "fold", "gated",
+        "hint", "routed", "unhinted", "unknown",
     )
 
     def __init__(self, fragments: list[str], flags: int) -> None:
         starts = [f[1:] for f in fragments if f.startswith("^")]
+        self.gated = tuple(
+            start
+            for start in starts
+            if literals.prefixes(start, flags) is None
+            and (found := literals.hint(re.compile(start, flags))) is not None
+            and len(found.literals) <= GATE_LITERALS
+        )
+        routed = [start for start in starts if start not in self.gated]
         rest = [f for f in fragments if not f.startswith("^")]
         self.fold = bool(flags & re.IGNORECASE)
         self.anchored = re.compile(_alternation(starts), flags) if starts else None
-        self.by_first, self.unknown = _by_first(starts, flags, self.fold)
-        self.by_two, self.by_rest = _by_two(starts, flags, self.fold)
+        self.routed = bool(routed)  # anchored patterns tried by the line's first characters
+        self.by_first, self.unknown = _by_first(routed, flags, self.fold)
+        self.by_two, self.by_rest = _by_two(routed, flags, self.fold)
         self.floating = re.compile(_alternation(rest), flags) if rest else None
+        rest += [f"^{start}" for start in self.gated]  # anchored, tried under their literal
         needing: dict[str, list[str]] = {}  # literal: the patterns whose every match holds it
         hints: list[literals.Hint] = []
         unhinted: list[str] = []
@@ -117,7 +130,7 @@ class Phrases:
 
     def search(self, line: str, lowered: str | None = None) -> bool:
         """``lowered``: ``_lowered(line)``, read once by a caller that tries many concepts."""
-        if self.anchored is not None:
+        if self.routed:
             head = line[:2]
             if len(head) == 2 and head.isascii():  # most lines: by their first two characters
                 key = head.lower() if self.fold else head
@@ -133,7 +146,9 @@ class Phrases:
         if hint is not None:
             text = lowered if lowered is not None and hint.fold else hint.text(line)
             if text is None:  # an odd character that may match two literal characters
-                return self.floating.search(line) is not None
+                return any(p.search(line) for p in self.by_literal.values()) or (
+                    self.unhinted is not None and self.unhinted.search(line) is not None
+                )
             for found in hint.literals:  # ``literals.holds_any``, inline: one call less a line
                 if found in text:
                     for literal, patterns in self.by_literal.items():
@@ -143,6 +158,7 @@ class Phrases:
         return self.unhinted is not None and self.unhinted.search(line) is not None
 
 
+GATE_LITERALS = 2  # an anchored pattern is tried under its literals when it has so few
 SHARED_LITERAL = 5  # characters: a run shared by two literals or more replaces them
 
 

@@ -267,6 +267,7 @@ def test_the_first_character_table_tries_every_pattern_a_line_may_start_with():
         if not 0xD800 <= code <= 0xDFFF and chr(code).lower() in keys
     } | {"", "\u0130"}
     for phrases, starts, flags in _ALL_STARTS:
+        starts = [start for start in starts if start not in phrases.gated]  # under a literal
         assert set(phrases.by_first) - {"", "\u0130".lower()} <= keys  # others: ``unknown``
         classes = [
             None if (chars := first_chars(start, flags)) is None
@@ -312,6 +313,7 @@ def test_the_two_character_table_tries_every_pattern_a_key_may_start():
         return {x for x in ascii_ if re.fullmatch(re.escape(char), x, flags)}
 
     for phrases, starts, flags in _ALL_STARTS:
+        starts = [start for start in starts if start not in phrases.gated]  # under a literal
         fold = str.lower if phrases.fold else str
         keys = []  # per pattern: the (lowered) two characters it may start with, or None
         for start in starts:
@@ -338,6 +340,30 @@ def test_the_two_character_table_tries_every_pattern_a_key_may_start():
                 if (two is None and start in unread[key[0]]) or (two is not None and key in two)
             ]
             assert found.pattern == boilerplate._alternation(expected), key
+
+
+def test_an_anchored_pattern_tried_under_its_literal_stays_anchored():
+    """An anchored pattern whose first two characters are not known and that has a literal is
+    tried under that literal (or one it holds), anchored, and only there; the others by the
+    line's first characters."""
+    gated = 0
+    for phrases, starts, flags in _ALL_STARTS:
+        tables = [*phrases.by_first.values(), *phrases.by_two.values(),
+                  *phrases.by_rest.values(), phrases.unknown]
+        for start in starts:
+            routed = any(f"(?:{start})" in table.pattern for table in tables if table)
+            under = [
+                literal for literal, pattern in phrases.by_literal.items()
+                if f"(?:^{start})" in pattern.pattern
+            ]
+            found = hint(re.compile(start, flags))
+            if start in phrases.gated:
+                gated += 1
+                assert prefixes(start, flags) is None and not routed, start
+                assert under and all(any(x in own for x in under) for own in found.literals)
+            else:
+                assert routed and not under, start
+    assert gated  # ": sign up for", " is a" ...
 
 
 def test_literals_sharing_a_run_go_under_it():
