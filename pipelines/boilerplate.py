@@ -313,14 +313,12 @@ _CALL_SCREEN = Phrases(
     re.IGNORECASE,
 )
 # one lowered line for all of them (``_lowered``)
-_FOLD = literals.joined(
-    (),
-    (
-        p.hint
-        for p in (*PHRASE.values(), _ANY_CALL, _SCREEN, _CALL_SCREEN)
-        if p.hint is not None and p.fold
-    ),
+_FOLDED = tuple(
+    p.hint
+    for p in (*PHRASE.values(), _ANY_CALL, _SCREEN, _CALL_SCREEN)
+    if p.hint is not None and p.fold
 )
+_FOLD = literals.joined((), _FOLDED)
 _ODD_ASCII = any(map(str.isascii, _FOLD.odd))  # False: an ASCII line has none of them
 # promo sentences inside a story line (``_span_rule``): the spans anchored at the line's start,
 # by concept, and those that close the line, tried where its end holds one of ``SPAN_GATE``'s words
@@ -389,6 +387,13 @@ _LATIN_KEY = bytes(
     else code
     for code in range(256)
 )
+# a Latin-1 line lowered for the hints from the same bytes (``_read_line``): sound when no hint
+# literal holds typographic punctuation (a space there) and no Latin-1 character is one that
+# IGNORECASE folds beyond ``str.lower`` (each lowers to one Latin-1 character: checked)
+_LATIN_LOWER = bytes(ord(chr(code).lower()) for code in range(256))
+_LATIN_HINTS = not any(
+    char in literal for hint in _FOLDED for literal in hint.literals for char in _PUNCTUATION
+) and all(ord(char) > 255 for char in _FOLD.odd)
 # scripts written without spaces between words: Thai, Lao, Burmese, Khmer; kana, Han, half-width
 _SEA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
@@ -1028,15 +1033,38 @@ def _line_key(line: str) -> tuple[tuple[str, ...], int]:
     """A line's key (its casefolded ``\\w+`` tokens) and its ``words``: the key's length but in
     the scripts written without spaces. Their characters casefold to none of Latin-1: a line
     whose key reads as Latin-1 is spaced, not searched for them."""
+    key, n_words, _ = _read_line(line, lower=False)
+    return key, n_words
+
+
+def _read_line(
+    line: str, lower: bool = True
+) -> tuple[tuple[str, ...], int, str | None]:
+    """``_line_key`` and, when ``lower`` and the line is of up to ``PROMO_MAX_WORDS * 2`` words,
+    its ``_lowered`` form for the hints; of a Latin-1 line (but for typographic punctuation),
+    lowered from the bytes read for the key (the punctuation a space: ``_LATIN_HINTS``)."""
     if line.isascii():  # casefold is lower there: as bytes, in one translation
         key = tuple(line.encode().translate(_LATIN_KEY).decode().split())
-        return key, len(key)
+        lowered = _lowered(line) if lower and len(key) <= PROMO_MAX_WORDS * 2 else None
+        return key, len(key), lowered
     text = _unpunctuated(line)
     # as many bytes as characters: all of them Latin-1 (no exception raised for the others)
     raw = text.encode("latin-1", "ignore")
     if len(raw) == len(text) and _UNFOLDED[0] not in raw and _UNFOLDED[1] not in raw:
         key = tuple(raw.translate(_LATIN_KEY).decode("latin-1").split())
-        return key, len(key)
+        if not lower or len(key) > PROMO_MAX_WORDS * 2:
+            return key, len(key), None
+        if _LATIN_HINTS:
+            return key, len(key), raw.translate(_LATIN_LOWER).decode("latin-1")
+        return key, len(key), _lowered(line)
+    key, n_words = _other_key(line, text)
+    lowered = _lowered(line) if lower and n_words <= PROMO_MAX_WORDS * 2 else None
+    return key, n_words, lowered
+
+
+def _other_key(line: str, text: str) -> tuple[tuple[str, ...], int]:
+    """``_line_key`` of a line not read as Latin-1 bytes: another script, a sharp s, a micro
+    sign (``text``: the line without its typographic punctuation)."""
     folded = text.casefold()  # maybe Latin-1 now (Ÿ, the Kelvin sign, sharp s ...)
     raw = folded.encode("latin-1", "ignore")
     if len(raw) == len(folded):
@@ -1354,9 +1382,8 @@ def filter_paragraphs(
     top = True
     closing = _closing_start(lines)
     for index, line in enumerate(lines):
-        key, n_words = _line_key(line)
+        key, n_words, lowered = _read_line(line)
         rule: str | None = None
-        lowered = _lowered(line) if n_words <= PROMO_MAX_WORDS * 2 else None
         # a line holding no phrase of the screened concepts is not tried for each (a line with
         # a list mark is: the mark is cut before some concepts are tried)
         if n_words <= SHORT:

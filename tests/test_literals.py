@@ -677,6 +677,39 @@ def test_latin_words_read_as_bytes_are_the_re_words(text):
         assert boilerplate.tokens(text) == re.findall(r"\w+", folded), text
 
 
+_HINT_LITERALS = sorted({literal for found in boilerplate._FOLDED for literal in found.literals})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(
+        st.one_of(
+            st.text(st.one_of(_LATIN, _LATIN, _TYPOGRAPHIC), max_size=12),
+            st.sampled_from(_HINT_LITERALS).map(str.upper),
+            st.sampled_from(_HINT_LITERALS).map(str.title),
+        ),
+        max_size=6,
+    )
+)
+def test_a_line_lowered_from_its_key_bytes_holds_every_literal_the_lowered_line_holds(parts):
+    """The filter's lowered line (``_read_line``: of a Latin-1 line, from the bytes read for
+    its key, typographic punctuation a space) holds each hint literal that ``_lowered`` holds:
+    Latin-1 text, typographic punctuation, the hints' literals in capitals inside it."""
+    line = "".join(parts)
+    key, n_words, lowered = boilerplate._read_line(line)
+    assert (key, n_words) == boilerplate._line_key(line)
+    if n_words > boilerplate.PROMO_MAX_WORDS * 2:
+        assert lowered is None
+        return
+    plain = boilerplate._lowered(line)
+    if plain is None:
+        assert lowered is None, line
+        return
+    for literal in _HINT_LITERALS:
+        if literal in plain:
+            assert literal in lowered, (literal, line)
+
+
 def test_line_key_of_every_latin_1_character_is_its_casefold_key():
     """The key read from ASCII or Latin-1 bytes (each character casefolded and spaced in one
     translation) is the casefolded ``\\w+`` tokens, for every Latin-1 character alone, inside
