@@ -312,10 +312,21 @@ _CALL_SCREEN = Phrases(
     ],
     re.IGNORECASE,
 )
+# ... and up to ``PROMO_MAX_WORDS * 2``: the paywall and the affiliate disclosure (but the page's
+# last line, a closing pitch: ``_call_rule``)
+LONG_SCREENED = ("paywall", "affiliate")
+_LONG_SCREEN = Phrases(
+    [
+        fragment
+        for concept in LONG_SCREENED
+        for fragment in _by_language(vocabulary.PHRASES[concept])
+    ],
+    re.IGNORECASE,
+)
 # one lowered line for all of them (``_lowered``)
 _FOLDED = tuple(
     p.hint
-    for p in (*PHRASE.values(), _ANY_CALL, _SCREEN, _CALL_SCREEN)
+    for p in (*PHRASE.values(), _ANY_CALL, _SCREEN, _CALL_SCREEN, _LONG_SCREEN)
     if p.hint is not None and p.fold
 )
 _FOLD = literals.joined((), _FOLDED)
@@ -1149,8 +1160,8 @@ def _line_rule(
     """The rule that calls one line boilerplate by wording, shape and position, or None.
 
     ``phrases``: False when the line holds no phrase of the concepts screened at its length
-    (``SCREENED`` up to ``SHORT`` words, ``CALL_SCREENED`` up to ``PROMO_MAX_WORDS``); only the
-    others are tried then.
+    (``SCREENED`` up to ``SHORT`` words, ``CALL_SCREENED`` up to ``PROMO_MAX_WORDS``,
+    ``LONG_SCREENED`` above, but on the last line); only the others are tried then.
     """
     if n_words <= SHORT:
         bare = _bare(line)
@@ -1394,7 +1405,9 @@ def filter_paragraphs(
                 first in _LIST_FIRST or first.isdecimal() or _CALL_SCREEN.search(line, lowered)
             )
         else:
-            phrases = n_words <= PROMO_MAX_WORDS * 2
+            phrases = n_words <= PROMO_MAX_WORDS * 2 and (
+                index == len(lines) - 1 or _LONG_SCREEN.search(line, lowered)
+            )
         if top and index < TOP_LINES and (rule := _top_rule(line, key, n_words, context, index)):
             pass
         elif site is not None and site.search(line):

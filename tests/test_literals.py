@@ -242,6 +242,7 @@ _ALL_STARTS = [  # every Phrases with anchored patterns: its patterns and flags
     (boilerplate._ANY_CALL, _starts(boilerplate.CALLS), re.IGNORECASE),
     (boilerplate._SCREEN, _starts(boilerplate.SCREENED), re.IGNORECASE),
     (boilerplate._CALL_SCREEN, _starts(boilerplate.CALL_SCREENED), re.IGNORECASE),
+    (boilerplate._LONG_SCREEN, _starts(boilerplate.LONG_SCREENED), re.IGNORECASE),
 ]
 
 
@@ -385,6 +386,7 @@ def _floating(concepts) -> list[str]:
     (boilerplate._ANY_CALL, _floating(boilerplate.CALLS), re.IGNORECASE),
     (boilerplate._SCREEN, _floating(boilerplate.SCREENED), re.IGNORECASE),
     (boilerplate._CALL_SCREEN, _floating(boilerplate.CALL_SCREENED), re.IGNORECASE),
+    (boilerplate._LONG_SCREEN, _floating(boilerplate.LONG_SCREENED), re.IGNORECASE),
     *(
         (phrases, _floating([concept]), phrases.floating.flags & re.IGNORECASE)
         for concept, phrases in boilerplate.PHRASE.items()
@@ -456,23 +458,32 @@ def test_the_call_screen_misses_no_line_a_call_screened_concept_takes(concept, p
 
 
 _STORY = "the council voted on tuesday to approve the new budget for the harbour"
+_SCREENS = {  # the screen of a line of more than ``SHORT`` words, by its length
+    "call": (boilerplate._CALL_SCREEN, boilerplate.SHORT, boilerplate.PROMO_MAX_WORDS, 1),
+    "long": (boilerplate._LONG_SCREEN, boilerplate.PROMO_MAX_WORDS,
+             boilerplate.PROMO_MAX_WORDS * 2, 4),
+}
 
 
+@pytest.mark.parametrize("screen", sorted(_SCREENS))
 @pytest.mark.parametrize(("concept", "pattern"), _patterns(boilerplate.PHRASE))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_a_line_the_call_screen_refuses_no_rule_it_skips_takes(concept, pattern, data):
-    """A line of ``SHORT`` to ``PROMO_MAX_WORDS`` words that ``_CALL_SCREEN`` refuses gets
-    nothing from what it skips (the paywall concept, ``_call_rule``): lines drawn from every
+def test_a_line_its_screen_refuses_no_rule_it_skips_takes(screen, concept, pattern, data):
+    """A line of more than ``SHORT`` words that its screen (``_CALL_SCREEN`` up to
+    ``PROMO_MAX_WORDS``, ``_LONG_SCREEN`` above) refuses gets nothing from what it skips (the
+    paywall concept, ``_call_rule``) but as the page's last line: lines drawn from every
     concept's patterns, story words after (or, floating, before) them."""
+    phrases, low, high, repeat = _SCREENS[screen]
     drawn = data.draw(st.from_regex(pattern, fullmatch=True))
-    line = data.draw(st.sampled_from([f"{drawn} {_STORY}", f"{_STORY} {drawn}"]))
+    story = " ".join([_STORY] * repeat)
+    line = data.draw(st.sampled_from([f"{drawn} {story}", f"{story} {drawn}"]))
     line = boilerplate._norm(data.draw(st.sampled_from([line, line.upper(), line.title()])))
     _, n_words = boilerplate._line_key(line)
-    if not boilerplate.SHORT < n_words <= boilerplate.PROMO_MAX_WORDS or line[:1] in "-–—•*·>|":
+    if not low < n_words <= high or line[:1] in "-–—•*·>|":
         return  # a list mark: not screened (``_bare``)
     lowered = boilerplate._lowered(line)
-    if boilerplate._CALL_SCREEN.search(line, lowered):
+    if phrases.search(line, lowered):
         return
     assert not boilerplate.PHRASE["paywall"].search(line, lowered), (concept, line)
     assert boilerplate._call_rule(line, n_words, 1, 3, lowered) is None, (concept, line)
