@@ -70,8 +70,8 @@ class Phrases:
     """
 
     __slots__ = (
-        "anchored", "by_first", "by_literal", "by_rest", "by_two", "floating", "fold", "gated",
-        "hint", "routed", "unhinted", "unknown",
+        "anchored", "by_first", "by_literal", "by_rest", "by_two", "floating", "fold", "from_",
+        "gated", "hint", "routed", "unhinted", "unknown",
     )
 
     def __init__(self, fragments: list[str], flags: int) -> None:
@@ -121,6 +121,9 @@ class Phrases:
             literal: re.compile(_alternation(dict.fromkeys(patterns)), flags)
             for literal, patterns in sorted(needing.items())
         }
+        # a line's first literal found: the literals before it (in this order) are not in it
+        pairs = list(self.by_literal.items())
+        self.from_ = {literal: tuple(pairs[index:]) for index, (literal, _) in enumerate(pairs)}
         # all literals in one test first (most lines hold none); every pattern's odd characters
         self.hint = None
         if hints:
@@ -151,7 +154,7 @@ class Phrases:
                 )
             for found in hint.literals:  # ``literals.holds_any``, inline: one call less a line
                 if found in text:
-                    for literal, patterns in self.by_literal.items():
+                    for literal, patterns in self.from_[found]:
                         if literal in text and patterns.search(line):
                             return True
                     break

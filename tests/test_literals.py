@@ -367,6 +367,21 @@ def test_an_anchored_pattern_tried_under_its_literal_stays_anchored():
     assert gated  # ": sign up for", " is a" ...
 
 
+def test_the_patterns_tried_start_at_the_first_literal_found():
+    """A line's literals are looked for in the order of ``by_literal``, so those before the first
+    one found are not in it: the patterns tried (``from_``) are that literal's and the later
+    ones'."""
+    every = [*boilerplate.PHRASE.values(), boilerplate._ANY_CALL, boilerplate._SCREEN,
+             boilerplate._CALL_SCREEN, boilerplate._LONG_SCREEN, boilerplate.REPORTING]
+    for phrases in every:
+        if phrases.hint is None:
+            continue
+        assert phrases.hint.literals == tuple(phrases.by_literal)
+        pairs = list(phrases.by_literal.items())
+        for index, literal in enumerate(phrases.hint.literals):
+            assert phrases.from_[literal] == tuple(pairs[index:])
+
+
 def test_literals_sharing_a_run_go_under_it():
     assert boilerplate._shared(["affiliate link", "d'affiliation", "newsletter"]) == "affiliat"
     assert boilerplate._shared(["tell your friends", "to your inbox"]) is None  # " your "
