@@ -421,6 +421,8 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does n
 _KICKER = re.compile(r"^([^:?]{1,60})[:?]\s+(.+)$")
 _DIGITS = re.compile(r"\d+")
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")  # where a sentence ends inside a line
+_SENTENCE_GAP = re.compile(r"[.!?](\s+)")  # the same gap (group 1), found by its mark: ``re``
+# skips to a mark in C, where the look-behind is tried at every position
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")  # an offer's percentage, left out of its guard
 
 # --------------------------------------------------------------------------- tunables
@@ -1262,13 +1264,13 @@ def _lead_rule(line: str, closing: bool) -> bool:
     """A line led by a short sentence (``SHORT`` words at most) that is a call or a credit is a
     pitch as a whole when it closes the page, or when that sentence asks or exclaims ("Did you
     make one of my recipes?") and another of its sentences calls too."""
-    end = _SENTENCES.search(line, 0, LEAD_MAX_CHARS)
-    if end is None or not (closing or line[end.start() - 1] in "?!"):
+    found = _SENTENCE_GAP.search(line, 0, LEAD_MAX_CHARS)
+    if found is None or not (closing or line[found.start()] in "?!"):
         return False
-    first = line[: end.start()]
+    first = line[: found.start(1)]
     if words(first) > SHORT or not _sentence_call(first):
         return False
-    rest = _SENTENCES.split(line[end.end() :])
+    rest = _SENTENCES.split(line[found.end(1) :])
     return closing or any(_sentence_call(s) for s in rest if words(s) <= PROMO_MAX_WORDS)
 
 

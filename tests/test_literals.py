@@ -703,6 +703,22 @@ def test_latin_words_read_as_bytes_are_the_re_words(text):
         assert boilerplate.tokens(text) == re.findall(r"\w+", folded), text
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(st.sampled_from(".!?…:a b\u2019\xa0\n\t"), max_size=40),
+    endpos=st.integers(0, 45),
+)
+def test_a_sentence_gap_found_by_its_mark_is_the_gap_after_a_mark(text, endpos):
+    """``_lead_rule`` finds where a line's first sentence ends by the mark (``_SENTENCE_GAP``):
+    the same gap as the look-behind reads (``_SENTENCES``), whitespace of any kind, the line cut
+    at any length."""
+    plain = boilerplate._SENTENCES.search(text, 0, endpos)
+    found = boilerplate._SENTENCE_GAP.search(text, 0, endpos)
+    assert (plain and plain.span()) == (found and found.span(1)), (text, endpos)
+    if found:
+        assert found.start() == found.start(1) - 1
+
+
 _HINT_LITERALS = sorted({literal for found in boilerplate._FOLDED for literal in found.literals})
 
 
