@@ -1393,12 +1393,13 @@ def filter_paragraphs(
     )
     site = _site_phrases(rules)
     out = Filtered(kept=[])
-    seen: set[tuple[str, ...]] = set()
+    seen: set[str] = set()  # the lines' keys, each as one string: one hash, not one a word
     in_list = in_block = False
     top = True
     closing = _closing_start(lines)
     for index, line in enumerate(lines):
         key, n_words, lowered = _read_line(line)
+        joined = " ".join(key)  # no word holds a space: the same key
         rule: str | None = None
         # a line holding no phrase of the screened concepts is not tried for each (a line with
         # a list mark is: the mark is cut before some concepts are tried)
@@ -1417,7 +1418,7 @@ def filter_paragraphs(
             pass
         elif site is not None and site.search(line):
             rule = "site"
-        elif key in seen and n_words >= REPEAT_MIN_WORDS and not line.endswith("?"):
+        elif joined in seen and n_words >= REPEAT_MIN_WORDS and not line.endswith("?"):
             rule = "repeat"
         elif phrases and PHRASE["paywall"].search(line, lowered):
             out.paywall_text = True
@@ -1454,7 +1455,7 @@ def filter_paragraphs(
             if rule is None and in_block and _joins_block(line, n_words):
                 rule = "promo-block"
         top = top and (rule is not None or n_words < BODY_LINE)
-        seen.add(key)
+        seen.add(joined)
         if rule is None:
             in_list = in_block = False
             if n_words > PROMO_MAX_WORDS * 2 and (cut := _span_rule(line)):  # no line rule ran

@@ -719,6 +719,31 @@ def test_a_sentence_gap_found_by_its_mark_is_the_gap_after_a_mark(text, endpos):
         assert found.start() == found.start(1) - 1
 
 
+@settings(max_examples=300, deadline=None)
+@given(a=st.text(st.one_of(_LATIN, _TYPOGRAPHIC, st.characters()), max_size=30),
+       b=st.text(st.one_of(_LATIN, _TYPOGRAPHIC, st.characters()), max_size=30))
+def test_keys_joined_by_a_space_are_equal_when_the_keys_are(a, b):
+    """The filter keeps the lines' keys as one string each (``seen``): no word of a key is
+    empty or holds whitespace, so two keys are equal exactly when their joined strings are."""
+    key_a, key_b = boilerplate._key(a), boilerplate._key(b)
+    assert all(word and not any(char.isspace() for char in word) for word in key_a + key_b)
+    assert (key_a == key_b) == (" ".join(key_a) == " ".join(key_b)), (a, b)
+    assert boilerplate._key(a + " " + a) == key_a + key_a
+
+
+def test_a_repeat_is_a_line_with_the_same_key_not_the_same_letters():
+    """The repeat rule reads the key's words: a later line with the same words (other case and
+    punctuation) is a repeat, one with the same letters split into other words is not."""
+    story = "The minister said the harbour plan would cost four million euros over five years"
+    same = story.upper().replace(" ", ", ")
+    other = story.replace("four million", "fourmillion").replace("five years", "fi ve years")
+    lines = [story, "Another line of the story, long enough to count as prose for the filter.",
+             other, same]
+    found = boilerplate.filter_paragraphs(lines)
+    assert [entry.split(": ")[0] for entry in found.removed] == ["repeat"]
+    assert found.kept == lines[:3]
+
+
 _HINT_LITERALS = sorted({literal for found in boilerplate._FOLDED for literal in found.literals})
 
 
