@@ -1170,8 +1170,9 @@ def _line_rule(
     """
     if n_words <= SHORT:
         bare = _bare(line)
+        held = lowered if bare is line else None  # most lines: no list mark, lowered already
         for concept in ("ad", "share", "cta", "nav", "agency") if phrases else ("agency",):
-            if PHRASE[concept].search(bare):
+            if PHRASE[concept].search(bare, held):
                 return concept
     if phrases and (rule := _call_rule(line, n_words, index, count, lowered)):
         return rule

@@ -472,6 +472,27 @@ def test_the_call_screen_misses_no_line_a_call_screened_concept_takes(concept, p
         assert boilerplate._CALL_SCREEN.search(*found), (concept, found[0])
 
 
+@pytest.mark.parametrize(
+    ("concept", "pattern"), _patterns(("ad", "share", "cta", "nav", "agency", "paywall"))
+)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_short_line_reads_the_same_with_the_line_lowered_once(concept, pattern, data):
+    """``_line_rule`` tries a short line's concepts on the line lowered once by the filter: the
+    same rule as each concept lowering it itself (lines drawn from the short concepts, list
+    marks and odd characters among them)."""
+    line = data.draw(st.from_regex(pattern, fullmatch=True)) + data.draw(_NOISE)
+    line = data.draw(st.sampled_from(["", "- ", "1. ", "\u2022 "])) + line
+    line = boilerplate._norm(data.draw(st.sampled_from([line, line.upper(), line.title()])))
+    _, n_words = boilerplate._line_key(line)
+    if n_words > boilerplate.SHORT:
+        return
+    lowered = boilerplate._lowered(line)
+    for phrases in (True, False):
+        plain = boilerplate._line_rule(line, n_words, 1, 3, None, phrases)
+        assert boilerplate._line_rule(line, n_words, 1, 3, lowered, phrases) == plain, line
+
+
 _STORY = "the council voted on tuesday to approve the new budget for the harbour"
 _SCREENS = {  # the screen of a line of more than ``SHORT`` words, by its length
     "call": (boilerplate._CALL_SCREEN, boilerplate.SHORT, boilerplate.PROMO_MAX_WORDS, 1),
