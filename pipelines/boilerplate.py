@@ -1101,10 +1101,16 @@ def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _top_rule(
-    line: str, key: tuple[str, ...], n_words: int, context: _Context, index: int
+    line: str,
+    key: tuple[str, ...],
+    n_words: int,
+    context: _Context,
+    index: int,
+    lowered: str | None = None,
 ) -> str | None:
     """Headline or dateline repeated above the article text (a standfirst is the story's: it
-    stays, as the publishers' own parsers and both recent annotated sets keep it)."""
+    stays, as the publishers' own parsers and both recent annotated sets keep it).
+    ``lowered``: ``_lowered(line)``, read once by the filter."""
     if n_words <= HEADLINE_MAX_WORDS:
         if context.title and _similar(key, context.title):
             return "headline"
@@ -1112,7 +1118,7 @@ def _top_rule(
             return "headline"
     if n_words > DATELINE_MAX_WORDS and not _spaced(line):  # 2025年1月14日 01時28分: the
         n_words = words(_DIGITS.sub(" ", line))  # estimate reads each number as a word
-    if n_words <= DATELINE_MAX_WORDS and PHRASE["dateline"].search(line):
+    if n_words <= DATELINE_MAX_WORDS and PHRASE["dateline"].search(line, lowered):
         return "dateline"
     return None
 
@@ -1197,7 +1203,7 @@ def _call_rule(
         for concept in ("subscribe", "newsletter"):
             if PHRASE[concept].search(line, lowered):
                 return concept
-    if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
+    if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line, lowered):
         return "share"
     if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_bare(line)):
         return "readmore"
@@ -1415,7 +1421,11 @@ def filter_paragraphs(
             phrases = n_words <= PROMO_MAX_WORDS * 2 and (
                 index == len(lines) - 1 or _LONG_SCREEN.search(line, lowered)
             )
-        if top and index < TOP_LINES and (rule := _top_rule(line, key, n_words, context, index)):
+        if (
+            top
+            and index < TOP_LINES
+            and (rule := _top_rule(line, key, n_words, context, index, lowered))
+        ):
             pass
         elif site is not None and site.search(line):
             rule = "site"

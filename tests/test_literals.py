@@ -493,6 +493,24 @@ def test_a_short_line_reads_the_same_with_the_line_lowered_once(concept, pattern
         assert boilerplate._line_rule(line, n_words, 1, 3, lowered, phrases) == plain, line
 
 
+@pytest.mark.parametrize(("concept", "pattern"), _patterns(("dateline", "share", "credit")))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_top_and_call_rules_read_the_same_with_the_line_lowered_once(concept, pattern, data):
+    """``_top_rule`` (the date line) and ``_call_rule`` (share links, credits) read a line
+    lowered once by the filter as they read it lowering it themselves."""
+    line = data.draw(st.from_regex(pattern, fullmatch=True)) + data.draw(_NOISE)
+    line = boilerplate._norm(data.draw(st.sampled_from([line, line.upper(), line.title()])))
+    key, n_words = boilerplate._line_key(line)
+    lowered = boilerplate._lowered(line)
+    context = boilerplate._Context([line])
+    for index in (1, 2):
+        plain = boilerplate._top_rule(line, key, n_words, context, index)
+        assert boilerplate._top_rule(line, key, n_words, context, index, lowered) == plain
+    plain = boilerplate._call_rule(line, n_words, 1, 3, None)
+    assert boilerplate._call_rule(line, n_words, 1, 3, lowered) == plain, line
+
+
 _STORY = "the council voted on tuesday to approve the new budget for the harbour"
 _SCREENS = {  # the screen of a line of more than ``SHORT`` words, by its length
     "call": (boilerplate._CALL_SCREEN, boilerplate.SHORT, boilerplate.PROMO_MAX_WORDS, 1),
