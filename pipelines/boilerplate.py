@@ -1362,8 +1362,6 @@ class _Context:
 
     lines: list[str]
     title: tuple[str, ...] = ()
-    description: tuple[str, ...] = ()
-    headings: frozenset[str] = frozenset()
     authors: tuple[tuple[str, ...], ...] = ()  # each author's name as ``_key`` words
 
 
@@ -1382,7 +1380,8 @@ def filter_paragraphs(
     """Drop promo / paywall paragraphs from extracted text; flag a paywall tail.
 
     ``description`` (the page's meta description) and ``headings`` (the lines that were headings
-    in the extracted body) are kept for callers; a standfirst is part of the story and stays.
+    in the extracted body) are kept for callers, not read (a standfirst is part of the story and
+    stays).
     ``markup_words``: what the markup rules removed before extraction (``Pruned.words``), which
     the page budget counts with what the line rules choose; ``hold``: the budget held already,
     only the structural rules remove. ``links``: the texts of the page's links (whitespace
@@ -1391,13 +1390,7 @@ def filter_paragraphs(
     """
     lines = [_norm(p) for p in paragraphs if p and p.strip()]
     teasers = _teasers(lines, links) if links else frozenset()
-    context = _Context(
-        lines,
-        _key(title or ""),
-        _key(description or ""),
-        frozenset(_norm(h) for h in headings),
-        tuple(name for name in map(_key, authors) if name),
-    )
+    context = _Context(lines, _key(title or ""), tuple(name for name in map(_key, authors) if name))
     site = _site_phrases(rules)
     out = Filtered(kept=[])
     seen: set[str] = set()  # the lines' keys, each as one string: one hash, not one a word

@@ -783,6 +783,19 @@ def test_a_repeat_is_a_line_with_the_same_key_not_the_same_letters():
     assert found.kept == lines[:3]
 
 
+def test_the_description_and_headings_are_not_read():
+    """``description`` and ``headings`` are kept for callers: the filter's answer is the same
+    with or without them (their keys are not read)."""
+    lines = ["Breaking: The council approved the harbour budget", "Share this article",
+             "The minister said the plan would cost four million euros over five years."]
+    plain = boilerplate.filter_paragraphs(lines, title="The council approved the harbour budget")
+    given_ = boilerplate.filter_paragraphs(
+        lines, title="The council approved the harbour budget",
+        description="The council approved the harbour budget", headings=lines[:2],
+    )
+    assert given_ == plain
+
+
 _HINT_LITERALS = sorted({literal for found in boilerplate._FOLDED for literal in found.literals})
 
 
