@@ -63,22 +63,35 @@ class Phrases:
     line tries only the patterns of the literals it holds (``by_literal``: most lines hold none,
     a line holding "share" is not tried for "inbox"), and the patterns without such a literal
     (``unhinted``). A pattern without a literal of ``literals.MIN_LITERAL`` characters goes
-    under a shorter one where it has one.
+    under a shorter one where it has one. An anchored pattern whose first two characters are
+    not known (``\\W*``, ``\\d+``, ``[\\w' ]{0,40}``, a capital: tried on most lines, where
+    it runs the longest) and that has such a literal is tried like the floating ones, under its
+    literal, still anchored (``gated``).
     """
 
     __slots__ = (
-        "anchored", "by_first", "by_literal", "by_rest", "by_two", "floating", "fold", "hint",
-        "unhinted", "unknown",
+        "anchored", "by_first", "by_literal", "by_rest", "by_two", "floating", "fold", "from_",
+        "gated", "hint", "routed", "unhinted", "unknown",
     )
 
     def __init__(self, fragments: list[str], flags: int) -> None:
         starts = [f[1:] for f in fragments if f.startswith("^")]
+        self.gated = tuple(
+            start
+            for start in starts
+            if literals.prefixes(start, flags) is None
+            and (found := literals.hint(re.compile(start, flags))) is not None
+            and len(found.literals) <= GATE_LITERALS
+        )
+        routed = [start for start in starts if start not in self.gated]
         rest = [f for f in fragments if not f.startswith("^")]
         self.fold = bool(flags & re.IGNORECASE)
         self.anchored = re.compile(_alternation(starts), flags) if starts else None
-        self.by_first, self.unknown = _by_first(starts, flags, self.fold)
-        self.by_two, self.by_rest = _by_two(starts, flags, self.fold)
+        self.routed = bool(routed)  # anchored patterns tried by the line's first characters
+        self.by_first, self.unknown = _by_first(routed, flags, self.fold)
+        self.by_two, self.by_rest = _by_two(routed, flags, self.fold)
         self.floating = re.compile(_alternation(rest), flags) if rest else None
+        rest += [f"^{start}" for start in self.gated]  # anchored, tried under their literal
         needing: dict[str, list[str]] = {}  # literal: the patterns whose every match holds it
         hints: list[literals.Hint] = []
         unhinted: list[str] = []
@@ -108,6 +121,9 @@ class Phrases:
             literal: re.compile(_alternation(dict.fromkeys(patterns)), flags)
             for literal, patterns in sorted(needing.items())
         }
+        # a line's first literal found: the literals before it (in this order) are not in it
+        pairs = list(self.by_literal.items())
+        self.from_ = {literal: tuple(pairs[index:]) for index, (literal, _) in enumerate(pairs)}
         # all literals in one test first (most lines hold none); every pattern's odd characters
         self.hint = None
         if hints:
@@ -117,7 +133,7 @@ class Phrases:
 
     def search(self, line: str, lowered: str | None = None) -> bool:
         """``lowered``: ``_lowered(line)``, read once by a caller that tries many concepts."""
-        if self.anchored is not None:
+        if self.routed:
             head = line[:2]
             if len(head) == 2 and head.isascii():  # most lines: by their first two characters
                 key = head.lower() if self.fold else head
@@ -133,16 +149,19 @@ class Phrases:
         if hint is not None:
             text = lowered if lowered is not None and hint.fold else hint.text(line)
             if text is None:  # an odd character that may match two literal characters
-                return self.floating.search(line) is not None
+                return any(p.search(line) for p in self.by_literal.values()) or (
+                    self.unhinted is not None and self.unhinted.search(line) is not None
+                )
             for found in hint.literals:  # ``literals.holds_any``, inline: one call less a line
                 if found in text:
-                    for literal, patterns in self.by_literal.items():
+                    for literal, patterns in self.from_[found]:
                         if literal in text and patterns.search(line):
                             return True
                     break
         return self.unhinted is not None and self.unhinted.search(line) is not None
 
 
+GATE_LITERALS = 2  # an anchored pattern is tried under its literals when it has so few
 SHARED_LITERAL = 5  # characters: a run shared by two literals or more replaces them
 
 
@@ -285,10 +304,35 @@ _SCREEN = Phrases(
     [fragment for concept in SCREENED for fragment in _by_language(vocabulary.PHRASES[concept])],
     re.IGNORECASE,
 )
-# one lowered line for all of them (``_lowered``)
-_FOLD = literals.joined(
-    (), (p.hint for p in (*PHRASE.values(), _ANY_CALL, _SCREEN) if p.hint is not None and p.fold)
+# the concepts a line of ``SHORT`` to ``PROMO_MAX_WORDS`` words is tried for (the paywall, then
+# ``_call_rule``'s), all in one first: most such lines (97 %) hold none of them
+CALL_SCREENED = ("paywall", *CALLS, "share", "readmore", "credit")
+_CALL_SCREEN = Phrases(
+    [
+        fragment
+        for concept in CALL_SCREENED
+        for fragment in _by_language(vocabulary.PHRASES[concept])
+    ],
+    re.IGNORECASE,
 )
+# ... and up to ``PROMO_MAX_WORDS * 2``: the paywall and the affiliate disclosure (but the page's
+# last line, a closing pitch: ``_call_rule``)
+LONG_SCREENED = ("paywall", "affiliate")
+_LONG_SCREEN = Phrases(
+    [
+        fragment
+        for concept in LONG_SCREENED
+        for fragment in _by_language(vocabulary.PHRASES[concept])
+    ],
+    re.IGNORECASE,
+)
+# one lowered line for all of them (``_lowered``)
+_FOLDED = tuple(
+    p.hint
+    for p in (*PHRASE.values(), _ANY_CALL, _SCREEN, _CALL_SCREEN, _LONG_SCREEN)
+    if p.hint is not None and p.fold
+)
+_FOLD = literals.joined((), _FOLDED)
 _ODD_ASCII = any(map(str.isascii, _FOLD.odd))  # False: an ASCII line has none of them
 # promo sentences inside a story line (``_span_rule``): the spans anchored at the line's start,
 # by concept, and those that close the line, tried where its end holds one of ``SPAN_GATE``'s words
@@ -357,6 +401,13 @@ _LATIN_KEY = bytes(
     else code
     for code in range(256)
 )
+# a Latin-1 line lowered for the hints from the same bytes (``_read_line``): sound when no hint
+# literal holds typographic punctuation (a space there) and no Latin-1 character is one that
+# IGNORECASE folds beyond ``str.lower`` (each lowers to one Latin-1 character: checked)
+_LATIN_LOWER = bytes(ord(chr(code).lower()) for code in range(256))
+_LATIN_HINTS = not any(
+    char in literal for hint in _FOLDED for literal in hint.literals for char in _PUNCTUATION
+) and all(ord(char) > 255 for char in _FOLD.odd)
 # scripts written without spaces between words: Thai, Lao, Burmese, Khmer; kana, Han, half-width
 _SEA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
@@ -370,6 +421,8 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")  # a teaser title does n
 _KICKER = re.compile(r"^([^:?]{1,60})[:?]\s+(.+)$")
 _DIGITS = re.compile(r"\d+")
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")  # where a sentence ends inside a line
+_SENTENCE_GAP = re.compile(r"[.!?](\s+)")  # the same gap (group 1), found by its mark: ``re``
+# skips to a mark in C, where the look-behind is tried at every position
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")  # an offer's percentage, left out of its guard
 
 # --------------------------------------------------------------------------- tunables
@@ -523,9 +576,8 @@ def _latin_words(text: str) -> list[str] | None:
     """The ``\\w+`` tokens of a text of Latin-1 characters but for some typographic punctuation
     (``_PUNCTUATION``), or ``None`` for another text: read as bytes, twice as fast as ``re``."""
     text = _unpunctuated(text)
-    try:
-        raw = text.encode("latin-1")
-    except UnicodeEncodeError:
+    raw = text.encode("latin-1", "ignore")
+    if len(raw) != len(text):  # a character of another script (no exception raised: cheaper)
         return None
     return raw.translate(_LATIN_SPACE).decode("latin-1").split()
 
@@ -1085,15 +1137,38 @@ def _line_key(line: str) -> tuple[tuple[str, ...], int]:
     """A line's key (its casefolded ``\\w+`` tokens) and its ``words``: the key's length but in
     the scripts written without spaces. Their characters casefold to none of Latin-1: a line
     whose key reads as Latin-1 is spaced, not searched for them."""
+    key, n_words, _ = _read_line(line, lower=False)
+    return key, n_words
+
+
+def _read_line(
+    line: str, lower: bool = True
+) -> tuple[tuple[str, ...], int, str | None]:
+    """``_line_key`` and, when ``lower`` and the line is of up to ``PROMO_MAX_WORDS * 2`` words,
+    its ``_lowered`` form for the hints; of a Latin-1 line (but for typographic punctuation),
+    lowered from the bytes read for the key (the punctuation a space: ``_LATIN_HINTS``)."""
     if line.isascii():  # casefold is lower there: as bytes, in one translation
         key = tuple(line.encode().translate(_LATIN_KEY).decode().split())
-        return key, len(key)
+        lowered = _lowered(line) if lower and len(key) <= PROMO_MAX_WORDS * 2 else None
+        return key, len(key), lowered
     text = _unpunctuated(line)
     # as many bytes as characters: all of them Latin-1 (no exception raised for the others)
     raw = text.encode("latin-1", "ignore")
     if len(raw) == len(text) and _UNFOLDED[0] not in raw and _UNFOLDED[1] not in raw:
         key = tuple(raw.translate(_LATIN_KEY).decode("latin-1").split())
-        return key, len(key)
+        if not lower or len(key) > PROMO_MAX_WORDS * 2:
+            return key, len(key), None
+        if _LATIN_HINTS:
+            return key, len(key), raw.translate(_LATIN_LOWER).decode("latin-1")
+        return key, len(key), _lowered(line)
+    key, n_words = _other_key(line, text)
+    lowered = _lowered(line) if lower and n_words <= PROMO_MAX_WORDS * 2 else None
+    return key, n_words, lowered
+
+
+def _other_key(line: str, text: str) -> tuple[tuple[str, ...], int]:
+    """``_line_key`` of a line not read as Latin-1 bytes: another script, a sharp s, a micro
+    sign (``text``: the line without its typographic punctuation)."""
     folded = text.casefold()  # maybe Latin-1 now (Ÿ, the Kelvin sign, sharp s ...)
     raw = folded.encode("latin-1", "ignore")
     if len(raw) == len(folded):
@@ -1114,10 +1189,16 @@ def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _top_rule(
-    line: str, key: tuple[str, ...], n_words: int, context: _Context, index: int
+    line: str,
+    key: tuple[str, ...],
+    n_words: int,
+    context: _Context,
+    index: int,
+    lowered: str | None = None,
 ) -> str | None:
     """Headline or dateline repeated above the article text (a standfirst is the story's: it
-    stays, as the publishers' own parsers and both recent annotated sets keep it)."""
+    stays, as the publishers' own parsers and both recent annotated sets keep it).
+    ``lowered``: ``_lowered(line)``, read once by the filter."""
     if n_words <= HEADLINE_MAX_WORDS:
         if context.title and _similar(key, context.title):
             return "headline"
@@ -1125,7 +1206,7 @@ def _top_rule(
             return "headline"
     if n_words > DATELINE_MAX_WORDS and not _spaced(line):  # 2025年1月14日 01時28分: the
         n_words = words(_DIGITS.sub(" ", line))  # estimate reads each number as a word
-    if n_words <= DATELINE_MAX_WORDS and PHRASE["dateline"].search(line):
+    if n_words <= DATELINE_MAX_WORDS and PHRASE["dateline"].search(line, lowered):
         return "dateline"
     return None
 
@@ -1177,13 +1258,15 @@ def _line_rule(
 ) -> str | None:
     """The rule that calls one line boilerplate by wording, shape and position, or None.
 
-    ``phrases``: False when the line holds no phrase of the ``SCREENED`` concepts (``_SCREEN``);
-    only the others are tried then.
+    ``phrases``: False when the line holds no phrase of the concepts screened at its length
+    (``SCREENED`` up to ``SHORT`` words, ``CALL_SCREENED`` up to ``PROMO_MAX_WORDS``,
+    ``LONG_SCREENED`` above, but on the last line); only the others are tried then.
     """
     if n_words <= SHORT:
         bare = _bare(line)
+        held = lowered if bare is line else None  # most lines: no list mark, lowered already
         for concept in ("ad", "share", "cta", "nav", "agency") if phrases else ("agency",):
-            if PHRASE[concept].search(bare):
+            if PHRASE[concept].search(bare, held):
                 return concept
     if phrases and (rule := _call_rule(line, n_words, index, count, lowered)):
         return rule
@@ -1208,7 +1291,7 @@ def _call_rule(
         for concept in ("subscribe", "newsletter"):
             if PHRASE[concept].search(line, lowered):
                 return concept
-    if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line):
+    if n_words <= BLOCK_MAX_WORDS and PHRASE["share"].search(line, lowered):
         return "share"
     if n_words <= BLOCK_MAX_WORDS and PHRASE["readmore"].search(_bare(line)):
         return "readmore"
@@ -1276,13 +1359,13 @@ def _lead_rule(line: str, closing: bool) -> bool:
     """A line led by a short sentence (``SHORT`` words at most) that is a call or a credit is a
     pitch as a whole when it closes the page, or when that sentence asks or exclaims ("Did you
     make one of my recipes?") and another of its sentences calls too."""
-    end = _SENTENCES.search(line, 0, LEAD_MAX_CHARS)
-    if end is None or not (closing or line[end.start() - 1] in "?!"):
+    found = _SENTENCE_GAP.search(line, 0, LEAD_MAX_CHARS)
+    if found is None or not (closing or line[found.start()] in "?!"):
         return False
-    first = line[: end.start()]
+    first = line[: found.start(1)]
     if words(first) > SHORT or not _sentence_call(first):
         return False
-    rest = _SENTENCES.split(line[end.end() :])
+    rest = _SENTENCES.split(line[found.end(1) :])
     return closing or any(_sentence_call(s) for s in rest if words(s) <= PROMO_MAX_WORDS)
 
 
@@ -1367,8 +1450,6 @@ class _Context:
 
     lines: list[str]
     title: tuple[str, ...] = ()
-    description: tuple[str, ...] = ()
-    headings: frozenset[str] = frozenset()
     authors: tuple[tuple[str, ...], ...] = ()  # each author's name as ``_key`` words
 
 
@@ -1387,7 +1468,8 @@ def filter_paragraphs(
     """Drop promo / paywall paragraphs from extracted text; flag a paywall tail.
 
     ``description`` (the page's meta description) and ``headings`` (the lines that were headings
-    in the extracted body) are kept for callers; a standfirst is part of the story and stays.
+    in the extracted body) are kept for callers, not read (a standfirst is part of the story and
+    stays).
     ``markup_words``: what the markup rules removed before extraction (``Pruned.words``), which
     the page budget counts with what the line rules choose; ``hold``: the budget held already,
     only the structural rules remove. ``links``: the texts of the page's links (whitespace
@@ -1396,34 +1478,39 @@ def filter_paragraphs(
     """
     lines = [_norm(p) for p in paragraphs if p and p.strip()]
     teasers = _teasers(lines, links) if links else frozenset()
-    context = _Context(
-        lines,
-        _key(title or ""),
-        _key(description or ""),
-        frozenset(_norm(h) for h in headings),
-        tuple(name for name in map(_key, authors) if name),
-    )
+    context = _Context(lines, _key(title or ""), tuple(name for name in map(_key, authors) if name))
     site = _site_phrases(rules)
     out = Filtered(kept=[])
-    seen: set[tuple[str, ...]] = set()
+    seen: set[str] = set()  # the lines' keys, each as one string: one hash, not one a word
     in_list = in_block = False
     top = True
     closing = _closing_start(lines)
     for index, line in enumerate(lines):
-        key, n_words = _line_key(line)
+        key, n_words, lowered = _read_line(line)
+        joined = " ".join(key)  # no word holds a space: the same key
         rule: str | None = None
-        lowered = _lowered(line) if n_words <= PROMO_MAX_WORDS * 2 else None
-        # a short line holding no phrase of the screened concepts is not tried for each (a line
-        # with a list mark is: the mark is cut before some concepts are tried)
-        phrases = (
-            n_words <= PROMO_MAX_WORDS * 2
-            and (n_words > SHORT or line[:1] in _LIST_FIRST or _SCREEN.search(line, lowered))
-        )
-        if top and index < TOP_LINES and (rule := _top_rule(line, key, n_words, context, index)):
+        # a line holding no phrase of the screened concepts is not tried for each (a line with
+        # a list mark is: the mark is cut before some concepts are tried)
+        if n_words <= SHORT:
+            phrases = line[:1] in _LIST_FIRST or _SCREEN.search(line, lowered)
+        elif n_words <= PROMO_MAX_WORDS:
+            first = line[:1]
+            phrases = (
+                first in _LIST_FIRST or first.isdecimal() or _CALL_SCREEN.search(line, lowered)
+            )
+        else:
+            phrases = n_words <= PROMO_MAX_WORDS * 2 and (
+                index == len(lines) - 1 or _LONG_SCREEN.search(line, lowered)
+            )
+        if (
+            top
+            and index < TOP_LINES
+            and (rule := _top_rule(line, key, n_words, context, index, lowered))
+        ):
             pass
         elif site is not None and site.search(line):
             rule = "site"
-        elif key in seen and n_words >= REPEAT_MIN_WORDS and not line.endswith("?"):
+        elif joined in seen and n_words >= REPEAT_MIN_WORDS and not line.endswith("?"):
             rule = "repeat"
         elif phrases and PHRASE["paywall"].search(line, lowered):
             out.paywall_text = True
@@ -1460,7 +1547,7 @@ def filter_paragraphs(
             if rule is None and in_block and _joins_block(line, n_words):
                 rule = "promo-block"
         top = top and (rule is not None or n_words < BODY_LINE)
-        seen.add(key)
+        seen.add(joined)
         if rule is None:
             in_list = in_block = False
             if n_words > PROMO_MAX_WORDS * 2 and (cut := _span_rule(line)):  # no line rule ran

@@ -241,6 +241,8 @@ _ALL_STARTS = [  # every Phrases with anchored patterns: its patterns and flags
 ] + [
     (boilerplate._ANY_CALL, _starts(boilerplate.CALLS), re.IGNORECASE),
     (boilerplate._SCREEN, _starts(boilerplate.SCREENED), re.IGNORECASE),
+    (boilerplate._CALL_SCREEN, _starts(boilerplate.CALL_SCREENED), re.IGNORECASE),
+    (boilerplate._LONG_SCREEN, _starts(boilerplate.LONG_SCREENED), re.IGNORECASE),
 ]
 
 
@@ -266,6 +268,7 @@ def test_the_first_character_table_tries_every_pattern_a_line_may_start_with():
         if not 0xD800 <= code <= 0xDFFF and chr(code).lower() in keys
     } | {"", "\u0130"}
     for phrases, starts, flags in _ALL_STARTS:
+        starts = [start for start in starts if start not in phrases.gated]  # under a literal
         assert set(phrases.by_first) - {"", "\u0130".lower()} <= keys  # others: ``unknown``
         classes = [
             None if (chars := first_chars(start, flags)) is None
@@ -311,6 +314,7 @@ def test_the_two_character_table_tries_every_pattern_a_key_may_start():
         return {x for x in ascii_ if re.fullmatch(re.escape(char), x, flags)}
 
     for phrases, starts, flags in _ALL_STARTS:
+        starts = [start for start in starts if start not in phrases.gated]  # under a literal
         fold = str.lower if phrases.fold else str
         keys = []  # per pattern: the (lowered) two characters it may start with, or None
         for start in starts:
@@ -339,6 +343,45 @@ def test_the_two_character_table_tries_every_pattern_a_key_may_start():
             assert found.pattern == boilerplate._alternation(expected), key
 
 
+def test_an_anchored_pattern_tried_under_its_literal_stays_anchored():
+    """An anchored pattern whose first two characters are not known and that has a literal is
+    tried under that literal (or one it holds), anchored, and only there; the others by the
+    line's first characters."""
+    gated = 0
+    for phrases, starts, flags in _ALL_STARTS:
+        tables = [*phrases.by_first.values(), *phrases.by_two.values(),
+                  *phrases.by_rest.values(), phrases.unknown]
+        for start in starts:
+            routed = any(f"(?:{start})" in table.pattern for table in tables if table)
+            under = [
+                literal for literal, pattern in phrases.by_literal.items()
+                if f"(?:^{start})" in pattern.pattern
+            ]
+            found = hint(re.compile(start, flags))
+            if start in phrases.gated:
+                gated += 1
+                assert prefixes(start, flags) is None and not routed, start
+                assert under and all(any(x in own for x in under) for own in found.literals)
+            else:
+                assert routed and not under, start
+    assert gated  # ": sign up for", " is a" ...
+
+
+def test_the_patterns_tried_start_at_the_first_literal_found():
+    """A line's literals are looked for in the order of ``by_literal``, so those before the first
+    one found are not in it: the patterns tried (``from_``) are that literal's and the later
+    ones'."""
+    every = [*boilerplate.PHRASE.values(), boilerplate._ANY_CALL, boilerplate._SCREEN,
+             boilerplate._CALL_SCREEN, boilerplate._LONG_SCREEN, boilerplate.REPORTING]
+    for phrases in every:
+        if phrases.hint is None:
+            continue
+        assert phrases.hint.literals == tuple(phrases.by_literal)
+        pairs = list(phrases.by_literal.items())
+        for index, literal in enumerate(phrases.hint.literals):
+            assert phrases.from_[literal] == tuple(pairs[index:])
+
+
 def test_literals_sharing_a_run_go_under_it():
     assert boilerplate._shared(["affiliate link", "d'affiliation", "newsletter"]) == "affiliat"
     assert boilerplate._shared(["tell your friends", "to your inbox"]) is None  # " your "
@@ -357,6 +400,8 @@ def _floating(concepts) -> list[str]:
 @pytest.mark.parametrize(("phrases", "fragments", "flags"), [
     (boilerplate._ANY_CALL, _floating(boilerplate.CALLS), re.IGNORECASE),
     (boilerplate._SCREEN, _floating(boilerplate.SCREENED), re.IGNORECASE),
+    (boilerplate._CALL_SCREEN, _floating(boilerplate.CALL_SCREENED), re.IGNORECASE),
+    (boilerplate._LONG_SCREEN, _floating(boilerplate.LONG_SCREENED), re.IGNORECASE),
     *(
         (phrases, _floating([concept]), phrases.floating.flags & re.IGNORECASE)
         for concept, phrases in boilerplate.PHRASE.items()
@@ -415,6 +460,87 @@ def test_the_screen_misses_no_line_a_screened_concept_takes(concept, pattern, da
     """``_SCREEN`` lets a short line through wherever one of ``SCREENED`` matches it."""
     if found := _line_it_takes(concept, pattern, data):
         assert boilerplate._SCREEN.search(*found), (concept, found[0])
+
+
+@pytest.mark.parametrize(("concept", "pattern"), _patterns(boilerplate.CALL_SCREENED))
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_call_screen_misses_no_line_a_call_screened_concept_takes(concept, pattern, data):
+    """``_CALL_SCREEN`` lets a line of ``SHORT`` to ``PROMO_MAX_WORDS`` words through wherever
+    one of ``CALL_SCREENED`` (the paywall, the concepts ``_call_rule`` tries) matches it."""
+    if found := _line_it_takes(concept, pattern, data):
+        assert boilerplate._CALL_SCREEN.search(*found), (concept, found[0])
+
+
+@pytest.mark.parametrize(
+    ("concept", "pattern"), _patterns(("ad", "share", "cta", "nav", "agency", "paywall"))
+)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_short_line_reads_the_same_with_the_line_lowered_once(concept, pattern, data):
+    """``_line_rule`` tries a short line's concepts on the line lowered once by the filter: the
+    same rule as each concept lowering it itself (lines drawn from the short concepts, list
+    marks and odd characters among them)."""
+    line = data.draw(st.from_regex(pattern, fullmatch=True)) + data.draw(_NOISE)
+    line = data.draw(st.sampled_from(["", "- ", "1. ", "\u2022 "])) + line
+    line = boilerplate._norm(data.draw(st.sampled_from([line, line.upper(), line.title()])))
+    _, n_words = boilerplate._line_key(line)
+    if n_words > boilerplate.SHORT:
+        return
+    lowered = boilerplate._lowered(line)
+    for phrases in (True, False):
+        plain = boilerplate._line_rule(line, n_words, 1, 3, None, phrases)
+        assert boilerplate._line_rule(line, n_words, 1, 3, lowered, phrases) == plain, line
+
+
+@pytest.mark.parametrize(("concept", "pattern"), _patterns(("dateline", "share", "credit")))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_top_and_call_rules_read_the_same_with_the_line_lowered_once(concept, pattern, data):
+    """``_top_rule`` (the date line) and ``_call_rule`` (share links, credits) read a line
+    lowered once by the filter as they read it lowering it themselves."""
+    line = data.draw(st.from_regex(pattern, fullmatch=True)) + data.draw(_NOISE)
+    line = boilerplate._norm(data.draw(st.sampled_from([line, line.upper(), line.title()])))
+    key, n_words = boilerplate._line_key(line)
+    lowered = boilerplate._lowered(line)
+    context = boilerplate._Context([line])
+    for index in (1, 2):
+        plain = boilerplate._top_rule(line, key, n_words, context, index)
+        assert boilerplate._top_rule(line, key, n_words, context, index, lowered) == plain
+    plain = boilerplate._call_rule(line, n_words, 1, 3, None)
+    assert boilerplate._call_rule(line, n_words, 1, 3, lowered) == plain, line
+
+
+_STORY = "the council voted on tuesday to approve the new budget for the harbour"
+_SCREENS = {  # the screen of a line of more than ``SHORT`` words, by its length
+    "call": (boilerplate._CALL_SCREEN, boilerplate.SHORT, boilerplate.PROMO_MAX_WORDS, 1),
+    "long": (boilerplate._LONG_SCREEN, boilerplate.PROMO_MAX_WORDS,
+             boilerplate.PROMO_MAX_WORDS * 2, 4),
+}
+
+
+@pytest.mark.parametrize("screen", sorted(_SCREENS))
+@pytest.mark.parametrize(("concept", "pattern"), _patterns(boilerplate.PHRASE))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_line_its_screen_refuses_no_rule_it_skips_takes(screen, concept, pattern, data):
+    """A line of more than ``SHORT`` words that its screen (``_CALL_SCREEN`` up to
+    ``PROMO_MAX_WORDS``, ``_LONG_SCREEN`` above) refuses gets nothing from what it skips (the
+    paywall concept, ``_call_rule``) but as the page's last line: lines drawn from every
+    concept's patterns, story words after (or, floating, before) them."""
+    phrases, low, high, repeat = _SCREENS[screen]
+    drawn = data.draw(st.from_regex(pattern, fullmatch=True))
+    story = " ".join([_STORY] * repeat)
+    line = data.draw(st.sampled_from([f"{drawn} {story}", f"{story} {drawn}"]))
+    line = boilerplate._norm(data.draw(st.sampled_from([line, line.upper(), line.title()])))
+    _, n_words = boilerplate._line_key(line)
+    if not low < n_words <= high or line[:1] in "-–—•*·>|":
+        return  # a list mark: not screened (``_bare``)
+    lowered = boilerplate._lowered(line)
+    if phrases.search(line, lowered):
+        return
+    assert not boilerplate.PHRASE["paywall"].search(line, lowered), (concept, line)
+    assert boilerplate._call_rule(line, n_words, 1, 3, lowered) is None, (concept, line)
 
 
 # --------------------------------------------------------------------------- markup fast paths
@@ -619,6 +745,93 @@ def test_latin_words_read_as_bytes_are_the_re_words(text):
     assert boilerplate._line_key(text) == (key, len(key) if spaced else boilerplate.words(text))
     if not boilerplate._UNSPACED_CHAR.search(folded):
         assert boilerplate.tokens(text) == re.findall(r"\w+", folded), text
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(st.sampled_from(".!?…:a b\u2019\xa0\n\t"), max_size=40),
+    endpos=st.integers(0, 45),
+)
+def test_a_sentence_gap_found_by_its_mark_is_the_gap_after_a_mark(text, endpos):
+    """``_lead_rule`` finds where a line's first sentence ends by the mark (``_SENTENCE_GAP``):
+    the same gap as the look-behind reads (``_SENTENCES``), whitespace of any kind, the line cut
+    at any length."""
+    plain = boilerplate._SENTENCES.search(text, 0, endpos)
+    found = boilerplate._SENTENCE_GAP.search(text, 0, endpos)
+    assert (plain and plain.span()) == (found and found.span(1)), (text, endpos)
+    if found:
+        assert found.start() == found.start(1) - 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=st.text(st.one_of(_LATIN, _TYPOGRAPHIC, st.characters()), max_size=30),
+       b=st.text(st.one_of(_LATIN, _TYPOGRAPHIC, st.characters()), max_size=30))
+def test_keys_joined_by_a_space_are_equal_when_the_keys_are(a, b):
+    """The filter keeps the lines' keys as one string each (``seen``): no word of a key is
+    empty or holds whitespace, so two keys are equal exactly when their joined strings are."""
+    key_a, key_b = boilerplate._key(a), boilerplate._key(b)
+    assert all(word and not any(char.isspace() for char in word) for word in key_a + key_b)
+    assert (key_a == key_b) == (" ".join(key_a) == " ".join(key_b)), (a, b)
+    assert boilerplate._key(a + " " + a) == key_a + key_a
+
+
+def test_a_repeat_is_a_line_with_the_same_key_not_the_same_letters():
+    """The repeat rule reads the key's words: a later line with the same words (other case and
+    punctuation) is a repeat, one with the same letters split into other words is not."""
+    story = "The minister said the harbour plan would cost four million euros over five years"
+    same = story.upper().replace(" ", ", ")
+    other = story.replace("four million", "fourmillion").replace("five years", "fi ve years")
+    lines = [story, "Another line of the story, long enough to count as prose for the filter.",
+             other, same]
+    found = boilerplate.filter_paragraphs(lines)
+    assert [entry.split(": ")[0] for entry in found.removed] == ["repeat"]
+    assert found.kept == lines[:3]
+
+
+def test_the_description_and_headings_are_not_read():
+    """``description`` and ``headings`` are kept for callers: the filter's answer is the same
+    with or without them (their keys are not read)."""
+    lines = ["Breaking: The council approved the harbour budget", "Share this article",
+             "The minister said the plan would cost four million euros over five years."]
+    plain = boilerplate.filter_paragraphs(lines, title="The council approved the harbour budget")
+    given_ = boilerplate.filter_paragraphs(
+        lines, title="The council approved the harbour budget",
+        description="The council approved the harbour budget", headings=lines[:2],
+    )
+    assert given_ == plain
+
+
+_HINT_LITERALS = sorted({literal for found in boilerplate._FOLDED for literal in found.literals})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(
+        st.one_of(
+            st.text(st.one_of(_LATIN, _LATIN, _TYPOGRAPHIC), max_size=12),
+            st.sampled_from(_HINT_LITERALS).map(str.upper),
+            st.sampled_from(_HINT_LITERALS).map(str.title),
+        ),
+        max_size=6,
+    )
+)
+def test_a_line_lowered_from_its_key_bytes_holds_every_literal_the_lowered_line_holds(parts):
+    """The filter's lowered line (``_read_line``: of a Latin-1 line, from the bytes read for
+    its key, typographic punctuation a space) holds each hint literal that ``_lowered`` holds:
+    Latin-1 text, typographic punctuation, the hints' literals in capitals inside it."""
+    line = "".join(parts)
+    key, n_words, lowered = boilerplate._read_line(line)
+    assert (key, n_words) == boilerplate._line_key(line)
+    if n_words > boilerplate.PROMO_MAX_WORDS * 2:
+        assert lowered is None
+        return
+    plain = boilerplate._lowered(line)
+    if plain is None:
+        assert lowered is None, line
+        return
+    for literal in _HINT_LITERALS:
+        if literal in plain:
+            assert literal in lowered, (literal, line)
 
 
 def test_line_key_of_every_latin_1_character_is_its_casefold_key():
