@@ -165,16 +165,16 @@ GATE_LITERALS = 2  # an anchored pattern is tried under its literals when it has
 SHARED_LITERAL = 5  # characters: a run shared by two literals or more replaces them
 
 
-def _shared(found: list[str]) -> str | None:
-    """The longest run of ``SHARED_LITERAL`` characters or more that two of ``found`` hold, the
-    one held by most first, neither starting nor ending with a space (" for ", " your " are
-    in too many lines); ``None`` when they share none."""
+def _shared(found: list[str], size: int = SHARED_LITERAL) -> str | None:
+    """The longest run of ``size`` characters or more that two of ``found`` hold, the one held
+    by most first, neither starting nor ending with a space (" for ", " your " are in too many
+    lines); ``None`` when they share none."""
     counts: dict[str, int] = {}
     for literal in found:
         runs = {
             literal[start:end]
             for start in range(len(literal))
-            for end in range(start + SHARED_LITERAL, len(literal) + 1)
+            for end in range(start + size, len(literal) + 1)
         }
         for run in runs:
             counts[run] = counts.get(run, 0) + 1
@@ -383,6 +383,19 @@ _MARKUP_FIRST = frozenset(key[0] for key in _MARKUP_WORDS)  # cheap test before 
 _MARKUP_PARTS = tuple(
     (part, concept) for concept, parts in vocabulary.MARKUP_PART.items() for part in parts
 )
+
+
+def _screen(parts: Iterable[str], size: int) -> tuple[str, ...]:
+    """Literals of which every one of ``parts`` holds one: the parts, those sharing a run of
+    ``size`` characters or more replaced by it ("subscribe", "suscrib": "scri")."""
+    found = list(dict.fromkeys(parts))
+    while (shared := _shared(found, size)) is not None:
+        found = [shared, *(part for part in found if shared not in part)]
+    return tuple(found)
+
+
+# an attribute string holding none of these holds no part: 12 tests instead of 17 (most strings)
+_PART_SCREEN = _screen((part for part, _ in _MARKUP_PARTS), 4)
 _WORD = re.compile(r"\w+")
 # the same tokens in ASCII text, read twice as fast without ``re``: every character that ``\w``
 # does not match to a space, then ``str.split``
@@ -631,6 +644,8 @@ def _parts(obj: dict) -> list[dict]:
 
 
 def _select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
+    if (name := _CLASS_SELECTOR.fullmatch(selector)) is not None:
+        return _with_class(tree, name[1])
     compiled = _css(selector) if len(selector) <= CSS_CACHED_CHARS else _compile(selector)
     if compiled is None:
         return []
@@ -646,6 +661,24 @@ def _compile(selector: str) -> CSSSelector | None:
         return CSSSelector(selector)
     except Exception:  # a page's own selector may be anything: cssselect raises its own errors
         return None
+
+
+# one class name (most ``hasPart.cssSelector`` values: ".paywall"): its attribute nodes searched,
+# not each element's normalized class (cssselect's XPath: 1.5-2x slower), the token then
+# checked as that XPath does (XML whitespace only: a no-break space joins two names)
+_CLASS_SELECTOR = re.compile(r"\.(-?[A-Za-z_][A-Za-z0-9_-]*)")
+_CLASS_HOLDS = XPath("descendant-or-self::*/@class[contains(., $name)]/..", regexp=False)
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
+
+
+def _with_class(tree: HtmlElement, name: str) -> list[HtmlElement]:
+    """``CSSSelector("." + name)(tree)``: the elements whose class holds the token ``name``."""
+    token = f" {name} "
+    return [
+        node
+        for node in _CLASS_HOLDS(tree, name=name)
+        if token in f" {node.get('class').translate(_XML_SPACE)} "
+    ]
 
 
 # compiled once (cssselect's translation and the XPath compile: up to a millisecond; a site's
@@ -712,7 +745,7 @@ def _items_concept(items: list[tuple[str, str]]) -> str | None:
     if len(items) == 1:  # most elements: a class alone (the same key as below, without a dict)
         name, value = items[0]
         if name == "class":
-            return _attr_concept(value + "   ") if value else None
+            return _class_concept(value) if value else None
     get = dict(items).get
     attrs = f"{get('class', '')} {get('id', '')} {get('role', '')} {get('aria-label', '')}"
     if len(attrs) == 3:
@@ -732,9 +765,12 @@ def promo_link(href: str) -> bool:
 def _attr_concept(attrs: str) -> str | None:
     """Concept of an attribute string (cached: pages repeat their class names, not their ids)."""
     attrs = attrs.lower()
-    for part, concept in _MARKUP_PARTS:
-        if part in attrs:
-            return concept
+    for screen in _PART_SCREEN:
+        if screen in attrs:  # some part may be in it: the first in order names the concept
+            for part, concept in _MARKUP_PARTS:
+                if part in attrs:
+                    return concept
+            break
     tokens = attrs.replace("_", " ").replace("-", " ").split()  # ``str.split``: ``re``'s \s
     if _MARKUP_FIRST.isdisjoint(tokens):
         return None
@@ -748,6 +784,11 @@ def _attr_concept(attrs: str) -> str | None:
                     found, size = concept, end - start
                     break
     return found
+
+
+# a class alone: the same concept as ``_attr_concept(value + "   ")`` (the empty id, role and
+# label add nothing), cached by the value as it is (no new string an element)
+_class_concept = lru_cache(maxsize=1 << 16)(_attr_concept.__wrapped__)
 
 
 # The prune's XPaths, read on each candidate: without ``regexp`` (lxml registers the EXSLT
@@ -934,12 +975,27 @@ def _promo_box(anchor: HtmlElement, guard: _Guard, small: dict) -> HtmlElement |
             break
         fits = small.get(node)
         if fits is None:  # the text as one string: most levels that fail are large
-            fits = small[node] = words(_STRING(node)) <= PROMO_BOX_MAX_WORDS
+            fits = small[node] = _at_most(_STRING(node), PROMO_BOX_MAX_WORDS)
         if not fits or not guard.allows(node):
             break
         box = node
         node = node.getparent()
     return box
+
+
+def _at_most(text: str, limit: int) -> bool:
+    """``words(text) <= limit``, a long text read from its beginning, in prefixes four times
+    longer each: a prefix holds no more words than the whole text (a word cut at the end is
+    still one, an unspaced run cut counts no more characters)."""
+    size = (limit + 1) * PREFIX_CHARS_PER_WORD
+    while size < len(text):
+        if words(text[:size]) > limit:
+            return False
+        size *= 4
+    return words(text) <= limit
+
+
+PREFIX_CHARS_PER_WORD = 16  # characters of a text's first prefix, per word allowed
 
 
 class Walk(NamedTuple):
@@ -981,7 +1037,7 @@ def _candidates(tree: HtmlElement) -> Walk:
             items = node.items()
             if len(items) == 1 and items[0][0] == "class":
                 value = items[0][1]
-                concept = _attr_concept(value + "   ") if value else None
+                concept = _class_concept(value) if value else None
             else:
                 concept = _items_concept(items) if items else None
             if concept is None and tag == "form" and _EMAIL_FORM(node):

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
 
 from pipelines import boilerplate, vocabulary
 from pipelines.literals import (
@@ -602,6 +603,17 @@ def test_one_attribute_reads_what_the_plain_walk_reads(value, name):
     assert boilerplate.markup_concept(node) == _plain_attr_concept(joined), joined
 
 
+def test_every_part_holds_a_screen_literal():
+    """An attribute string holding no literal of ``_PART_SCREEN`` is not read for the parts:
+    each part (alone, and inside other words) still names its concept."""
+    for part, _ in boilerplate._MARKUP_PARTS:
+        assert any(literal in part for literal in boilerplate._PART_SCREEN), part
+        for attrs in (part, f"x-{part.upper()}-y", f"menu {part}"):
+            boilerplate._attr_concept.cache_clear()
+            assert boilerplate._attr_concept(attrs + "   ") == _plain_attr_concept(attrs)
+    assert len(boilerplate._PART_SCREEN) < len(boilerplate._MARKUP_PARTS)
+
+
 _WALK_TAG = st.sampled_from(["div", "p", "form", "ul", "span", "a", "h1", "section", "meta"])
 _WALK_ATTRS = st.dictionaries(
     st.sampled_from(["class", "id", "role", "aria-label", "data-x", "href", "itemprop"]),
@@ -1024,6 +1036,51 @@ def test_css_selectors_compiled_once_answer_per_tree():
     cached = boilerplate._css.cache_info().currsize
     assert [node.text for node in boilerplate._select(two, long)] == ["2"]
     assert boilerplate._css.cache_info().currsize == cached
+
+
+_CLASS_NAME = st.text(st.sampled_from("ab-_Z9"), min_size=1, max_size=4)
+_CLASS_VALUE = st.lists(
+    st.one_of(_CLASS_NAME, st.sampled_from(["paywall", "pay", "-a", "_b", "1a"])), max_size=4
+).flatmap(
+    lambda names: st.lists(
+        st.sampled_from([" ", "  ", "\t", "\n", "\r", "\xa0", "\u3000", "\u2003"]),
+        min_size=len(names) + 1, max_size=len(names) + 1,
+    ).map(lambda gaps: "".join(g + n for g, n in zip(gaps, [*names, ""], strict=True)))
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    classes=st.lists(st.one_of(st.none(), _CLASS_VALUE), min_size=1, max_size=6),
+    name=st.one_of(_CLASS_NAME, st.sampled_from(["paywall", "-a", "_b", "a-", "Z"])),
+)
+def test_one_class_selected_as_cssselect_selects(classes, name):
+    """``_select`` reads a one-class selector (".paywall") by the class attributes: the
+    elements cssselect's XPath selects, in document order, whitespace as XML reads it."""
+    tree = lxml_html.document_fromstring("<html><body><div>x</div></body></html>")
+    parent = tree.find("body")
+    for value in classes:
+        node = etree.SubElement(parent, "div", {} if value is None else {"class": value})
+        parent = node if len(parent) % 2 else parent
+    selector = f".{name}"
+    if boilerplate._CLASS_SELECTOR.fullmatch(selector) is None:
+        return
+    assert boilerplate._select(tree, selector) == CSSSelector(selector)(tree), selector
+
+
+def test_a_class_selector_with_more_is_read_by_cssselect():
+    """Anything but one class name is cssselect's: a tag, a second class, an escape."""
+    for selector in ("p.a", ".a.b", ".a b", "#a", r".a\:b", ".1a", "..a", ". a"):
+        assert boilerplate._CLASS_SELECTOR.fullmatch(selector) is None, selector
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_UNSPACED_TEXT, size=st.integers(0, 40), limit=st.integers(0, 12))
+def test_a_prefix_holds_no_more_words_than_the_text(text, size, limit):
+    """``_at_most`` stops at a prefix of more than ``limit`` words: never more words than the
+    whole text has, whatever the script; its answer is ``words``'s."""
+    assert boilerplate.words(text[:size]) <= boilerplate.words(text), (text, size)
+    assert boilerplate._at_most(text * 20, limit) == (boilerplate.words(text * 20) <= limit)
 
 
 # --------------------------------------------------------------------------- without re's parser
