@@ -523,13 +523,14 @@ class _Removal(NamedTuple):
     def drop(cls, node: HtmlElement) -> _Removal:
         parent = node.getparent()
         previous = node.getprevious()
-        before = parent.text if previous is None else previous.tail
-        removal = cls(node, parent, parent.index(node), previous, before)
-        if node.tail:
+        before = None  # read only for a tail to join (``restore`` reads it only then)
+        if tail := node.tail:
+            before = parent.text if previous is None else previous.tail
             if previous is None:
-                parent.text = (before or "") + node.tail
+                parent.text = (before or "") + tail
             else:
-                previous.tail = (before or "") + node.tail
+                previous.tail = (before or "") + tail
+        removal = cls(node, parent, parent.index(node), previous, before)
         parent.remove(node)  # the node keeps its tail
         return removal
 

@@ -1083,6 +1083,33 @@ def test_a_prefix_holds_no_more_words_than_the_text(text, size, limit):
     assert boilerplate._at_most(text * 20, limit) == (boilerplate.words(text * 20) <= limit)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(st.sampled_from(["", "a", " b "]), min_size=8, max_size=8),
+    drop=st.lists(st.integers(0, 5), max_size=4),
+)
+def test_removals_put_back_give_the_tree_back(texts, drop):
+    """``_Removal.drop`` joins a removed element's tail to the text before it (the parent's
+    text, a sibling's tail, each empty or not); ``restore``, in reverse order, puts back the
+    same tree."""
+    parent = lxml_html.fromstring("<div></div>")
+    parent.text = texts[0] or None
+    for index in range(6):
+        child = etree.SubElement(parent, "span")
+        child.text, child.tail = "x", texts[index + 1] or None
+    before = lxml_html.tostring(parent)
+    removals = []
+    for index in dict.fromkeys(drop):
+        node = parent.find(f"span[{min(index, len(parent) - 1) + 1}]") if len(parent) else None
+        if node is not None:
+            tail = node.tail or ""
+            removals.append(boilerplate._Removal.drop(node))
+            assert node.getparent() is None and tail in lxml_html.tostring(parent).decode()
+    for removal in reversed(removals):
+        removal.restore()
+    assert lxml_html.tostring(parent) == before
+
+
 # --------------------------------------------------------------------------- without re's parser
 
 _PLAIN_CHILD = """
