@@ -729,7 +729,9 @@ def _paywall_json_ld(tree: HtmlElement) -> list[dict]:
 def _gate_missing(found: Iterable[HtmlElement]) -> bool:
     """True when the declared gated content (what its selectors ``found``) is not on the page
     (the page stops at the gate)."""
-    return sum(words(_STRING(node)) for node in found) < BODY_LINE
+    # one text: a space between two adds no word and splits no run (``words`` of the joined
+    # texts is the sum of theirs); most gated parts are the whole story, read for its beginning
+    return _at_most(" ".join(_STRING(node) for node in found), BODY_LINE - 1)
 
 
 # --------------------------------------------------------------------------- markup pruning

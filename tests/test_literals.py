@@ -1110,6 +1110,21 @@ def test_removals_put_back_give_the_tree_back(texts, drop):
     assert lxml_html.tostring(parent) == before
 
 
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(_UNSPACED_TEXT, max_size=3), times=st.integers(1, 30))
+def test_gated_parts_read_as_one_text_count_their_words(texts, times):
+    """``_gate_missing`` counts the gated parts' words on their texts joined by a space, and
+    stops at ``BODY_LINE``: the same answer as the sum of each part's ``words``."""
+    root = lxml_html.fromstring("<div></div>")
+    nodes = []
+    for text in texts:
+        node = etree.SubElement(root, "div")
+        node.text = "".join(c for c in text * times if c.isprintable()) or None
+        nodes.append(node)
+    counted = sum(boilerplate.words(boilerplate._STRING(node)) for node in nodes)
+    assert boilerplate._gate_missing(nodes) == (counted < boilerplate.BODY_LINE), texts
+
+
 # --------------------------------------------------------------------------- without re's parser
 
 _PLAIN_CHILD = """
