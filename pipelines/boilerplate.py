@@ -745,7 +745,7 @@ def markup_concept(node: HtmlElement) -> str | None:
 def _items_concept(items: list[tuple[str, str]]) -> str | None:
     if not items:
         return None
-    if len(items) == 1:  # most elements: a class alone (the same key as below, without a dict)
+    if len(items) == 1:  # most elements: a class alone (the concept of the key below, no dict)
         name, value = items[0]
         if name == "class":
             return _class_concept(value) if value else None
